@@ -1,0 +1,60 @@
+# Workbench for the IOMMU SVA kernel-address invalidation series.
+# See README.md. The series is patches/; the kernel tree is build/linux.
+
+S := scripts
+
+.PHONY: help run check deps tree apply export status build kunit boot-test checkpatch builds clean
+
+help:
+	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
+	@echo "make check      the whole test suite (CI runs this)"
+	@echo "make tree       unpack the pinned base and apply patches/ (build/linux)"
+	@echo "make apply      reset build/linux to base and re-apply patches/"
+	@echo "make export     write build/linux's commits since base to patches/"
+	@echo "make status     do build/linux and patches/ agree? (exit 1 if not)"
+	@echo "make build      build the test kernel (kunit.py build)"
+	@echo "make kunit      run the KUnit suites in scalable and legacy mode"
+	@echo "make boot-test  boot test with virtio-blk behind the IOMMU, both modes"
+	@echo "make checkpatch checkpatch --strict on every patch"
+	@echo "make builds     per-patch builds, W=1 + sparse, coccicheck"
+	@echo "make clean      remove build/ (the tree too: export first)"
+
+run:
+	@$(S)/run.sh
+
+check:
+	@$(S)/check.sh
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+apply: deps
+	@$(S)/tree.sh apply
+
+export:
+	@$(S)/export.sh
+
+status:
+	@$(S)/status.sh
+
+build: tree
+	@$(S)/kunit.sh build
+
+kunit: build
+	@for m in scalable legacy; do $(S)/kunit.sh exec $$m && $(S)/kunit-report.sh $$m || exit 1; done
+
+boot-test: build
+	@for m in scalable legacy; do $(S)/boot-test.sh $$m || exit 1; done
+
+checkpatch: tree
+	@$(S)/checkpatch.sh
+
+builds: tree
+	@$(S)/kunit.sh config && $(S)/builds.sh
+
+clean:
+	@$(S)/status.sh >/dev/null || { $(S)/status.sh; echo "refusing: export the tree first (or rm -rf build)"; exit 1; }
+	rm -rf build

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Build checks that walk the series in the tree:
+#  - every patch builds on its own (full incremental build of the test
+#    kernel at each commit, with the test kernel's .config);
+#  - W=1 and sparse (C=2) report nothing new, against base, on the .c files
+#    the series touches;
+#  - 'make coccicheck MODE=report M=drivers/iommu' reports nothing new
+#    against base.
+# Needs build/kunit/.config (kunit.sh config). Leaves the tree at HEAD.
+. "$(dirname "$0")/common.sh"
+
+[ -f "$KBUILD/.config" ] || die "no $KBUILD/.config (kunit.sh config)"
+[ -z "$(git -C "$TREE" status --porcelain)" ] || die "the tree has uncommitted changes"
+cfg=$BUILD/test-kernel.config
+cp "$KBUILD/.config" "$cfg"
+head=$(git -C "$TREE" symbolic-ref -q --short HEAD || git -C "$TREE" rev-parse HEAD)
+trap 'git -C "$TREE" checkout -q "$head"' EXIT
+log=$OUT/builds
+rm -rf "$log" && mkdir -p "$log"
+rc=0
+
+use_config() { cp "$cfg" "$KBUILD/.config" && kmake olddefconfig >/dev/null; }
+
+# W=1 + sparse on the touched .c files, as "path: message" without line
+# numbers, so that base and HEAD compare by content.
+touched=$(git -C "$TREE" diff --name-only --diff-filter=AM base "$head" -- '*.c')
+extra_warnings() {
+	local f objs=()
+	for f in $touched; do
+		[ -f "$TREE/$f" ] && objs+=("${f%.c}.o")
+	done
+	[ ${#objs[@]} -gt 0 ] || return 0
+	kmake -k W=1 C=2 "${objs[@]}" 2>&1 | tee "$log/w1-$1.raw" |
+		grep -E ': (warning|error):' |
+		sed -E 's#^([^ ]*/)?((arch|drivers|include|kernel|lib|mm|tools)/[^:]+):[0-9]+(:[0-9]+)?:#\2:#' |
+		grep -F -f <(git -C "$TREE" diff --name-only base "$head" | sed 's/$/:/') |
+		sort >"$log/w1-$1.txt" || true
+}
+
+cocci() {
+	make -C "$TREE" O="$KBUILD" coccicheck MODE=report M=drivers/iommu J="$JOBS" \
+		>"$log/cocci-$1.raw" 2>&1 || true
+	grep -E '^drivers/[^:]+:[0-9]+:' "$log/cocci-$1.raw" |
+		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/; s/on line [0-9]+/on line N/' |
+		sort >"$log/cocci-$1.txt"
+}
+
+new_lines() { comm -13 "$log/$1-base.txt" "$log/$1-head.txt"; }
+
+say "base: W=1/sparse on touched files, coccicheck"
+git -C "$TREE" checkout -q base
+use_config
+extra_warnings base
+cocci base
+
+for c in $(git -C "$TREE" rev-list --reverse base.."$head"); do
+	git -C "$TREE" checkout -q "$c"
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	say "building: $subj"
+	use_config
+	if kmake >"$log/build-$c.log" 2>&1; then
+		result PASS "builds: $subj"
+	else
+		grep -E 'error|Error' "$log/build-$c.log" | head -20
+		result FAIL "builds: $subj"
+		rc=1
+	fi
+done
+
+say "HEAD: W=1/sparse on touched files, coccicheck"
+extra_warnings head
+cocci head
+if [ -s "$log/w1-head.txt" ] && [ -n "$(new_lines w1)" ]; then
+	new_lines w1
+	result FAIL "W=1 + sparse: nothing new on touched files"
+	rc=1
+else
+	result PASS "W=1 + sparse: nothing new on touched files" "$(echo $touched | wc -w) files"
+fi
+if [ -n "$(new_lines cocci)" ]; then
+	new_lines cocci
+	result FAIL "coccicheck M=drivers/iommu: nothing new"
+	rc=1
+else
+	result PASS "coccicheck M=drivers/iommu: nothing new" "$(wc -l <"$log/cocci-base.txt") reports on base, none added"
+fi
+exit $rc

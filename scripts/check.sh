@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite (make check; .ci/run calls it). Every check adds a
+# PASS or FAIL line; the last line is the summary "N passed, N failed".
+. "$(dirname "$0")/common.sh"
+
+S=$TOP/scripts
+start=$SECONDS
+rm -f "$OUT/results"
+mkdir -p "$OUT"
+
+"$S/deps.sh"
+"$S/tree.sh"
+say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
+
+say "checkpatch --strict"
+"$S/checkpatch.sh" || true
+
+say "configuring the test kernel (kunit.py config)"
+if "$S/kunit.sh" config; then
+	say "per-patch builds, W=1 + sparse, coccicheck"
+	"$S/builds.sh" || true
+	say "building the test kernel (kunit.py build)"
+	if "$S/kunit.sh" build >"$OUT/kunit-build.txt" 2>&1; then
+		for mode in scalable legacy; do
+			say "KUnit on emulated VT-d, $mode mode"
+			"$S/kunit.sh" exec "$mode"
+			"$S/kunit-report.sh" "$mode" || true
+		done
+		for mode in scalable legacy; do
+			if "$S/boot-test.sh" "$mode"; then
+				result PASS "boot test [$mode]: virtio-blk data intact behind the IOMMU"
+			else
+				tail -20 "$OUT/boot-$mode.log"
+				result FAIL "boot test [$mode]: virtio-blk data intact behind the IOMMU"
+			fi
+		done
+	else
+		tail -30 "$OUT/kunit-build.txt"
+		result FAIL "the test kernel builds (kunit.py build)"
+	fi
+else
+	result FAIL "the test kernel configures (kunit.py config)"
+fi
+
+passed=$(grep -c '^PASS ' "$OUT/results" || true)
+failed=$(grep -c '^FAIL ' "$OUT/results" || true)
+say "make check took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
+grep '^FAIL ' "$OUT/results" || true
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

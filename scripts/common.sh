@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# Shared settings for the workbench scripts. Source it; do not run it.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+
+BUILD=${BUILD:-$TOP/build}
+TREE=$BUILD/linux		# git tree: tag "base" + the series
+KBUILD=$BUILD/kunit		# O= directory of the one test kernel
+OUT=$BUILD/out			# logs, traces, reports of the last run
+PATCHES=$TOP/patches
+JOBS=${JOBS:-$(nproc)}
+
+# The series' own kunit files (added by its first patch).
+KUNITCONFIG_DIR=drivers/iommu/intel
+QEMU_CONFIG=tools/testing/kunit/qemu_configs/x86_64-intel-iommu.py
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench
+
+say()  { printf '==> %s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# git inside the kernel tree, committing under the series identity.
+tgit() {
+	GIT_AUTHOR_NAME="$SERIES_NAME" GIT_AUTHOR_EMAIL="$SERIES_EMAIL" \
+	GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL" \
+		git -C "$TREE" "$@"
+}
+
+# make in the kernel tree with the test kernel's O= and ccache.
+kmake() {
+	make -C "$TREE" O="$KBUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" -s "$@"
+}
+
+series_list() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series" 2>/dev/null || true
+}
+
+# Record one check's outcome for the summary: result PASS|FAIL name [detail]
+result() {
+	local r=$1 name=$2
+	shift 2
+	mkdir -p "$OUT"
+	printf '%s %s\n' "$r" "$name" >>"$OUT/results"
+	printf '%-4s %s%s\n' "$r" "$name" "${*:+  ($*)}"
+}
+
+# QEMU's emulated VT-d machine, as the series' kunit qemu config defines it.
+# $1: scalable|legacy
+vtd_mode_args() {
+	case $1 in
+	scalable) echo "-global intel-iommu.x-scalable-mode=on" ;;
+	legacy) echo "-global intel-iommu.x-scalable-mode=off" ;;
+	*) die "unknown VT-d mode $1" ;;
+	esac
+}

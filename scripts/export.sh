@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Export the tree's commits since "base" as the repo's patch series:
+# git format-patch files plus a quilt-style series file. Output is stable:
+# no churn when nothing changed.
+#   export.sh [--to DIR]   (default: patches/)
+. "$(dirname "$0")/common.sh"
+
+dest=$PATCHES
+[ "${1:-}" = --to ] && dest=$2
+[ -d "$TREE/.git" ] || die "no tree at $TREE (make tree)"
+
+if [ "$dest" = "$PATCHES" ] && [ -n "$(git -C "$TREE" status --porcelain)" ]; then
+	git -C "$TREE" status --short | head -20 >&2
+	die "uncommitted changes in the tree would not be exported: commit them first"
+fi
+
+mkdir -p "$dest"
+rm -f "$dest"/*.patch
+git -C "$TREE" format-patch -q --zero-commit --no-signature --no-numbered \
+	--no-renames -o "$dest" base..HEAD
+{
+	echo "# Series against $BASE_PKG $BASE_PKG_VERSION, applied in this order."
+	(cd "$dest" && ls -- *.patch 2>/dev/null || true)
+} >"$dest/series"
+[ "$dest" = "$PATCHES" ] && say "exported $(series_list | wc -l) patches to patches/"
+exit 0

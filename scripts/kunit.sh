@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The one test kernel, built and run with the kernel's kunit.py.
+#   kunit.sh config       write its .config (build/kunit)
+#   kunit.sh build        configure and build it
+#   kunit.sh exec MODE    run the KUnit suites on the emulated VT-d machine
+#                         in MODE (scalable|legacy); QEMU traces every
+#                         invalidation descriptor to build/out/trace-MODE.log
+. "$(dirname "$0")/common.sh"
+
+kunit() {
+	python3 "$TREE/tools/testing/kunit/kunit.py" "$@" \
+		--build_dir="$KBUILD" --qemu_config="$TREE/$QEMU_CONFIG" \
+		--kunitconfig="$TREE/$KUNITCONFIG_DIR" \
+		--kunitconfig="$TOP/config/workbench.kunitconfig"
+}
+
+[ -f "$TREE/$QEMU_CONFIG" ] || die "$QEMU_CONFIG missing: is the series applied? (make tree)"
+mkdir -p "$OUT"
+cd "$TREE"
+case ${1:-} in
+config)
+	kunit config >"$OUT/kunit-config.txt" 2>&1 || { cat "$OUT/kunit-config.txt"; exit 1; }
+	;;
+build)
+	kunit build --make_options="CC=ccache gcc" --jobs="$JOBS"
+	;;
+exec)
+	mode=${2:?mode}
+	rm -f "$OUT/trace-$mode.log"
+	# kunit.py exits non-zero when a test fails; the caller reads the JSON.
+	kunit exec --timeout=600 --json="$OUT/kunit-$mode.json" \
+		--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log" \
+		>"$OUT/kunit-$mode.txt" 2>&1 || true
+	cp "$KBUILD/test.log" "$OUT/guest-$mode.log"
+	;;
+*) die "usage: kunit.sh config | build | exec MODE" ;;
+esac

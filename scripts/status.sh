@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Does the kernel tree (its commits and uncommitted changes) agree with the
+# repo's exported series? Exit 1 when work would be lost.
+. "$(dirname "$0")/common.sh"
+
+[ -d "$TREE/.git" ] || { echo "no tree yet ($TREE): nothing to lose"; exit 0; }
+
+rc=0
+dirty=$(git -C "$TREE" status --porcelain | head -20)
+if [ -n "$dirty" ]; then
+	echo "uncommitted changes in the tree:"
+	printf '%s\n' "$dirty" | sed 's/^/  /'
+	rc=1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$TOP/scripts/export.sh" --to "$tmp" >/dev/null
+if ! diff -r -q "$tmp" "$PATCHES" >"$tmp.diff" 2>&1; then
+	echo "the tree's commits differ from patches/:"
+	sed -e "s|$tmp|tree|g" -e "s|$PATCHES|patches|g" -e 's/^/  /' "$tmp.diff"
+	rc=1
+fi
+rm -f "$tmp.diff"
+n=$(git -C "$TREE" rev-list --count base..HEAD)
+[ $rc -eq 0 ] && echo "tree and patches/ agree ($n patches on base $BASE_PKG_VERSION)"
+exit $rc

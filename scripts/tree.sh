@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Build the kernel tree: the pinned Debian base as commit "base", then the
+# series applied with git am.
+#
+#   tree.sh         create the tree if missing; otherwise check it agrees
+#                   with the repo's series
+#   tree.sh apply   reset the tree to base and apply the repo's series
+#                   (refuses to drop unexported work unless FORCE=1)
+. "$(dirname "$0")/common.sh"
+
+check_installed_base() {
+	local have
+	have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
+	[ -n "$have" ] || die "$BASE_PKG is not installed (run: make deps)"
+	[ "$have" = "$BASE_PKG_VERSION" ] ||
+		die "$BASE_PKG $have is installed, the series expects $BASE_PKG_VERSION (base.conf); install that version or rebase the series"
+	[ -r "$BASE_TARBALL" ] || die "$BASE_TARBALL missing: reinstall $BASE_PKG"
+}
+
+make_base() {
+	local tmp ver
+	check_installed_base
+	say "unpacking $BASE_PKG $BASE_PKG_VERSION"
+	tmp=$BUILD/unpack.$$
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	tar -C "$tmp" -xf "$BASE_TARBALL"
+	[ -d "$tmp/$BASE_PKG" ] || die "$BASE_TARBALL has no $BASE_PKG/ directory"
+	ver=$(make -s -C "$tmp/$BASE_PKG" kernelversion)
+	[ "$ver" = "$BASE_KERNELVERSION" ] ||
+		die "$BASE_TARBALL unpacks to Linux $ver, base.conf expects $BASE_KERNELVERSION"
+	rm -rf "$TREE"
+	mv "$tmp/$BASE_PKG" "$TREE" && rmdir "$tmp"
+
+	say "committing the base (git)"
+	git -C "$TREE" init -q -b base-branch
+	git -C "$TREE" config core.autocrlf false
+	git -C "$TREE" config gc.auto 0
+	git -C "$TREE" add -A -f .
+	GIT_AUTHOR_DATE="$BASE_COMMIT_DATE" GIT_COMMITTER_DATE="$BASE_COMMIT_DATE" \
+		tgit commit -q --no-verify -m "$BASE_PKG $BASE_PKG_VERSION (Linux $ver)"
+	git -C "$TREE" tag debian
+	# Debian's source package ignores every top-level path (its packaging
+	# repo's rule), which would hide all work from git: drop that rule.
+	perl -0pi -e 's{#\n# Debian packaging:.*?^!/debian/\n}{}ms' "$TREE/.gitignore"
+	git -C "$TREE" add .gitignore
+	GIT_AUTHOR_DATE="$BASE_COMMIT_DATE" GIT_COMMITTER_DATE="$BASE_COMMIT_DATE" \
+		tgit commit -q --no-verify -m "Drop Debian packaging rules from .gitignore"
+	git -C "$TREE" tag base
+	[ "$(git -C "$TREE" rev-parse base)" = "$BASE_COMMIT" ] ||
+		warn "base is $(git -C "$TREE" rev-parse base), base.conf expects $BASE_COMMIT: the unpacked tree differs from the one the series was made on"
+	git -C "$TREE" checkout -q -b series
+	say "base is $(git -C "$TREE" rev-parse --short=12 base)"
+}
+
+apply_series() {
+	local p n=0
+	tgit checkout -q -B series base
+	while read -r p; do
+		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is missing"
+		if ! tgit am -q --committer-date-is-author-date "$PATCHES/$p" >"$BUILD/am.log" 2>&1; then
+			cat "$BUILD/am.log" >&2
+			tgit am --abort || true
+			die "patch $p does not apply to $BASE_PKG $BASE_PKG_VERSION"
+		fi
+		n=$((n + 1))
+	done < <(series_list)
+	say "applied $n patches on base"
+}
+
+mkdir -p "$BUILD"
+case ${1:-} in
+"")
+	if [ ! -d "$TREE/.git" ]; then
+		make_base
+		apply_series
+	elif ! "$TOP/scripts/status.sh" >/dev/null; then
+		"$TOP/scripts/status.sh" || true
+		die "the tree and patches/ disagree: 'make export' keeps the tree's work, 'make apply' takes the repo's series"
+	fi
+	;;
+apply)
+	[ -d "$TREE/.git" ] || make_base
+	if [ "${FORCE:-0}" != 1 ] && [ -n "$(git -C "$TREE" status --porcelain)" ]; then
+		die "uncommitted changes in $TREE; commit and 'make export' them, or FORCE=1"
+	fi
+	apply_series
+	;;
+*) die "usage: tree.sh [apply]" ;;
+esac
