@@ -2,7 +2,8 @@
 # Boot the test kernel on q35 + intel-iommu in MODE (scalable|legacy) with a
 # busybox initramfs and a virtio-blk disk behind the IOMMU
 # (iommu_platform=on): write a known pattern, read it back from the device,
-# compare checksums, in the guest and against the disk image on the host.
+# compare checksums, in the guest and against the disk image on the host;
+# and no KASAN/lockdep/BUG report in the boot log.
 #   boot-test.sh MODE
 . "$(dirname "$0")/common.sh"
 
@@ -50,7 +51,7 @@ timeout 600 qemu-system-x86_64 -nodefaults -no-reboot -nographic -m 1024 \
 	-serial stdio >"$OUT/boot-$mode.log" 2>&1 || true
 
 log=$OUT/boot-$mode.log
-line=$(grep -a '^boot-test: wrote' "$log" || true)
+line=$(grep -a '^boot-test: wrote' "$log" | tr -d '\r' || true)
 w=$(echo "$line" | awk '{print $3}')
 r=$(echo "$line" | awk '{print $5}')
 host=$(head -c 16M "$work/disk.img" | md5sum | cut -d' ' -f1)
@@ -58,3 +59,4 @@ grep -a 'boot-test: vda' "$log" || true
 echo "guest wrote $w, guest read back $r, host image $host"
 [ -n "$w" ] && [ "$w" = "$r" ] && [ "$w" = "$host" ] || exit 1
 grep -aq 'type DMA' "$log" || { echo "vda is not translated by the IOMMU"; exit 1; }
+! guest_log_reports "$log" || { echo "kernel reports in the boot log"; exit 1; }

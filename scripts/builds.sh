@@ -38,9 +38,14 @@ extra_warnings() {
 }
 
 cocci() {
-	make -C "$TREE" O="$KBUILD" coccicheck MODE=report M=drivers/iommu J="$JOBS" \
-		>"$log/cocci-$1.raw" 2>&1 || true
-	grep -E '^drivers/[^:]+:[0-9]+:' "$log/cocci-$1.raw" |
+	# In the source tree: with O= it looks for M= in the object tree.
+	make -C "$TREE" coccicheck MODE=report M=drivers/iommu J="$JOBS" \
+		>"$log/cocci-$1.raw" 2>&1 || {
+		tail -5 "$log/cocci-$1.raw"
+		result FAIL "coccicheck runs ($1)"
+		rc=1
+	}
+	{ grep -E '^drivers/[^:]+:[0-9]+:' "$log/cocci-$1.raw" || true; } |
 		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/; s/on line [0-9]+/on line N/' |
 		sort >"$log/cocci-$1.txt"
 }

@@ -49,6 +49,13 @@ result() {
 	printf '%-4s %s%s\n' "$r" "$name" "${*:+  ($*)}"
 }
 
+# Print the kernel reports found in a guest log; false if there are none.
+# Report headers only: fault injection's own stack dumps are expected.
+guest_log_reports() {
+	grep -aEn 'BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|sleeping function called from invalid context|general protection fault|Oops|Kernel panic' "$1" |
+		head -20 | grep .
+}
+
 # QEMU's emulated VT-d machine, as the series' kunit qemu config defines it.
 # $1: scalable|legacy
 vtd_mode_args() {

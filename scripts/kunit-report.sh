@@ -15,9 +15,24 @@ if [ ! -s "$json" ]; then
 	result FAIL "kunit[$mode]: kunit.py produced results"
 	exit 1
 fi
+expected_skip() {
+	local m glob reason
+	while read -r m glob reason; do
+		[ "$m" = "$mode" ] || continue
+		# shellcheck disable=SC2053
+		[[ $1 == $glob ]] && { echo "$reason"; return 0; }
+	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/expected-skips")
+	return 1
+}
+
 while read -r status name; do
 	case $status in
 	PASS) result PASS "kunit[$mode]: $name" ;;
+	SKIP) if why=$(expected_skip "$name"); then
+		echo "SKIP kunit[$mode]: $name  (expected: $why)"
+	      else
+		result FAIL "kunit[$mode]: $name" "skipped"; rc=1
+	      fi ;;
 	*) result FAIL "kunit[$mode]: $name" "$status"; rc=1 ;;
 	esac
 done < <(python3 - "$json" <<'PY'
@@ -31,9 +46,7 @@ walk(json.load(open(sys.argv[1])), [])
 PY
 )
 
-# Report headers only: fault injection's own stack dumps are expected.
-bad='BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|sleeping function called from invalid context|general protection fault|Oops|Kernel panic'
-if grep -aEn "$bad" "$guest" | head -20 | grep .; then
+if guest_log_reports "$guest"; then
 	result FAIL "kunit[$mode]: guest log has no KASAN/lockdep/BUG report"
 	rc=1
 else
@@ -57,5 +70,24 @@ if [ -n "$sums" ]; then
 		result FAIL "kunit[$mode]: IOTLB descriptors, kernel count = QEMU trace" "${detail%; }"
 		rc=1
 	fi
+fi
+# Measurements bracketed by marker submissions: the kernel's counts of
+# descriptors (waits excluded) and submissions against QEMU's, stretch by
+# stretch (the n-th measurement lies between markers 2n-1 and 2n).
+marks=$(grep -aoE 'vtd-mark: iommu=[^ ]+ did=[0-9]+' "$guest" | head -1 | sed 's/.*did=//')
+if [ -n "$marks" ]; then
+	mapfile -t qemu < <("$TOP/scripts/vtd-trace.sh" "$trace" --marks "$marks" | awk 'NR % 2 == 1')
+	i=0
+	while read -r label kd ks; do
+		q=${qemu[$i]:-"? ?"}
+		if [ "$q" = "$kd $ks" ]; then
+			result PASS "kunit[$mode]: $label: kernel = QEMU trace" "$kd descriptors in $ks submissions"
+		else
+			result FAIL "kunit[$mode]: $label: kernel = QEMU trace" "kernel $kd/$ks, QEMU ${q/ //}"
+			rc=1
+		fi
+		i=$((i + 1))
+	done < <(grep -aoE 'vtd-measure: path=[^ ]+ m=[0-9]+ descriptors=[0-9]+ submissions=[0-9]+' "$guest" |
+		sed -E 's/vtd-measure: path=([^ ]+) m=([0-9]+) descriptors=([0-9]+) submissions=([0-9]+)/\1,M=\2 \3 \4/')
 fi
 exit $rc
