@@ -3,11 +3,12 @@
 
 S := scripts
 
-.PHONY: help run check deps tree apply export status build kunit boot-test checkpatch builds clean
+.PHONY: help run check bench deps tree apply export status build kunit boot-test checkpatch builds clean
 
 help:
 	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
 	@echo "make check      the whole test suite (CI runs this)"
+	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
 	@echo "make tree       unpack the pinned base and apply patches/ (build/linux)"
 	@echo "make apply      reset build/linux to base and re-apply patches/"
 	@echo "make export     write build/linux's commits since base to patches/"
@@ -24,6 +25,9 @@ run:
 
 check:
 	@$(S)/check.sh
+
+bench: tree
+	@$(S)/bench.sh
 
 deps:
 	@$(S)/deps.sh

@@ -35,5 +35,19 @@ grep -aoE 'vtd-desc: iommu=[^ ]+ did=[0-9]+ iotlb=[0-9]+ devices=[0-9]+' "$guest
 while read -r did flushes kern; do
 	echo "  domain id $did: $flushes flushes, $kern IOTLB descriptors counted by the kernel, $("$S/vtd-trace.sh" "$OUT/trace-$mode.log" --did "$did") traced by QEMU"
 done
+marks=$(grep -aoE 'vtd-mark: iommu=[^ ]+ did=[0-9]+' "$guest" | head -1 | sed 's/.*did=//')
+if [ -n "$marks" ]; then
+	echo "== SVA kernel-address invalidation, M SVA domains on one IOMMU (descriptors excluding waits / submissions)"
+	mapfile -t qemu < <("$S/vtd-trace.sh" "$OUT/trace-$mode.log" --marks "$marks" | awk 'NR % 2 == 1')
+	i=0
+	grep -aoE 'vtd-measure: path=[^ ]+ m=[0-9]+ descriptors=[0-9]+ submissions=[0-9]+' "$guest" |
+	while read -r _ path m d s; do
+		printf '  %-14s %-6s kernel %s/%s, QEMU %s\n' "${path#path=}" "M=${m#m=}" \
+			"${d#descriptors=}" "${s#submissions=}" "${qemu[$i]/ //}"
+		i=$((i + 1))
+	done
+fi
+echo "== Coalescing (KUnit burst tests)"
+grep -aoE '(kva|kpt)-burst: .*' "$guest" | sed 's/^/  /'
 echo "== Files: $OUT (kunit-$mode.txt, guest-$mode.log, trace-$mode.log)"
 say "make run took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
