@@ -9,6 +9,7 @@ mode=${MODE:-scalable}
 start=$SECONDS
 "$S/deps.sh"
 "$S/tree.sh"
+mkdir -p "$OUT"
 say "building the patched kernel (kunit.py build; ~5 min cold, seconds with ccache)"
 "$S/kunit.sh" build >"$OUT/kunit-build.txt" 2>&1 || { tail -30 "$OUT/kunit-build.txt"; die "build failed"; }
 say "booting it on q35 + intel-iommu ($mode mode) and running KUnit"
