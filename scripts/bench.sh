@@ -10,7 +10,6 @@
 iters=${1:-20000}
 boots=${2:-5}
 [ -d "$TREE/.git" ] || die "no tree (make tree)"
-export CCACHE_BASEDIR=$BUILD
 out=$OUT/bench
 mkdir -p "$out"
 

@@ -30,11 +30,18 @@ extra_warnings() {
 		[ -f "$TREE/$f" ] && objs+=("${f%.c}.o")
 	done
 	[ ${#objs[@]} -gt 0 ] || return 0
-	kmake -k W=1 C=2 "${objs[@]}" 2>&1 | tee "$log/w1-$1.raw" |
-		grep -E ': (warning|error):' |
-		sed -E 's#^([^ ]*/)?((arch|drivers|include|kernel|lib|mm|tools)/[^:]+):[0-9]+(:[0-9]+)?:#\2:#' |
-		grep -F -f <(git -C "$TREE" diff --name-only base "$head" | sed 's/$/:/') |
-		sort >"$log/w1-$1.txt" || true
+	kmake -k W=1 C=2 "${objs[@]}" >"$log/w1-$1.raw" 2>&1 || true
+	if grep -q 'No rule to make target' "$log/w1-$1.raw"; then
+		grep 'No rule to make target' "$log/w1-$1.raw"
+		result FAIL "W=1 + sparse ($1): every touched file compiled"
+		rc=1
+	fi
+	# Paths are absolute ($TREE/...); keep "path: message", sorted.
+	{ grep -E ': (warning|error):' "$log/w1-$1.raw" || true; } |
+		sed -E "s#^$TREE/##; s#^([^:]+):[0-9]+(:[0-9]+)?:#\\1:#" |
+		awk -F: 'NR == FNR { touched[$0]; next } $1 in touched' \
+			<(git -C "$TREE" diff --name-only base "$head") - |
+		sort >"$log/w1-$1.txt"
 }
 
 cocci() {

@@ -5,6 +5,19 @@
 
 S=$TOP/scripts
 start=$SECONDS
+
+# Run one step that records its own results; if it fails without having
+# recorded a failure (it died), record that.
+step() {
+	local name=$1 before rc=0
+	shift
+	before=$(grep -c '^FAIL ' "$OUT/results" 2>/dev/null || true)
+	"$@" || rc=$?
+	if [ $rc -ne 0 ] && [ "$(grep -c '^FAIL ' "$OUT/results" 2>/dev/null || true)" = "${before:-0}" ]; then
+		result FAIL "$name" "exited $rc without a result"
+	fi
+	return 0
+}
 rm -f "$OUT/results"
 mkdir -p "$OUT"
 
@@ -13,18 +26,18 @@ mkdir -p "$OUT"
 say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 
 say "checkpatch --strict"
-"$S/checkpatch.sh" || true
+step checkpatch "$S/checkpatch.sh"
 
 say "configuring the test kernel (kunit.py config)"
 if "$S/kunit.sh" config; then
 	say "per-patch builds, W=1 + sparse, coccicheck"
-	"$S/builds.sh" || true
+	step builds "$S/builds.sh"
 	say "building the test kernel (kunit.py build)"
 	if "$S/kunit.sh" build >"$OUT/kunit-build.txt" 2>&1; then
 		for mode in scalable legacy; do
 			say "KUnit on emulated VT-d, $mode mode"
 			"$S/kunit.sh" exec "$mode"
-			"$S/kunit-report.sh" "$mode" || true
+			step "kunit[$mode] report" "$S/kunit-report.sh" "$mode"
 		done
 		for mode in scalable legacy; do
 			if "$S/boot-test.sh" "$mode"; then

@@ -18,17 +18,29 @@ KUNITCONFIG_DIR=drivers/iommu/intel
 QEMU_CONFIG=tools/testing/kunit/qemu_configs/x86_64-intel-iommu.py
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths relative to build/: clones of the repo share cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 export KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench
 
 say()  { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# git inside the kernel tree, committing under the series identity.
+# git inside the kernel tree, committing under the series identity and
+# ignoring the user's git configuration (format.*, diff.* would change the
+# exported patches).
 tgit() {
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	GIT_AUTHOR_NAME="$SERIES_NAME" GIT_AUTHOR_EMAIL="$SERIES_EMAIL" \
 	GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL" \
 		git -C "$TREE" "$@"
+}
+
+# Refuse to work on a tree whose HEAD is not the series branch (say, left
+# detached by an interrupted 'make builds').
+require_series_branch() {
+	[ "$(git -C "$TREE" symbolic-ref -q HEAD)" = refs/heads/series ] ||
+		die "$TREE is not on branch 'series' (interrupted check?): git -C $TREE checkout series"
 }
 
 # make in the kernel tree with the test kernel's O= and ccache.
@@ -52,8 +64,7 @@ result() {
 # Print the kernel reports found in a guest log; false if there are none.
 # Report headers only: fault injection's own stack dumps are expected.
 guest_log_reports() {
-	grep -aEn 'BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|sleeping function called from invalid context|general protection fault|Oops|Kernel panic' "$1" |
-		head -20 | grep .
+	grep -aEn -m 20 'BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|INFO: task .* blocked|rcu: INFO|detected stalls|sleeping function called from invalid context|general protection fault|Oops|Kernel panic' "$1"
 }
 
 # QEMU's emulated VT-d machine, as the series' kunit qemu config defines it.

@@ -8,16 +8,21 @@
 dest=$PATCHES
 [ "${1:-}" = --to ] && dest=$2
 [ -d "$TREE/.git" ] || die "no tree at $TREE (make tree)"
+require_series_branch
 
 if [ "$dest" = "$PATCHES" ] && [ -n "$(git -C "$TREE" status --porcelain)" ]; then
 	git -C "$TREE" status --short | head -20 >&2
 	die "uncommitted changes in the tree would not be exported: commit them first"
 fi
 
+# Write to a fresh directory first: patches/ changes only if that worked.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tgit format-patch -q --zero-commit --no-signature --no-numbered \
+	--no-renames -o "$tmp" base..HEAD
 mkdir -p "$dest"
 rm -f "$dest"/*.patch
-git -C "$TREE" format-patch -q --zero-commit --no-signature --no-numbered \
-	--no-renames -o "$dest" base..HEAD
+cp "$tmp"/*.patch "$dest"/ 2>/dev/null || true
 {
 	echo "# Series against $BASE_PKG $BASE_PKG_VERSION, applied in this order."
 	(cd "$dest" && ls -- *.patch 2>/dev/null || true)

@@ -26,12 +26,15 @@ build)
 	;;
 exec)
 	mode=${2:?mode}
-	rm -f "$OUT/trace-$mode.log"
-	# kunit.py exits non-zero when a test fails; the caller reads the JSON.
+	rm -f "$OUT"/{trace,kunit,guest}-"$mode".* "$OUT/kunit-$mode.rc" "$KBUILD/test.log"
+	# kunit.py exits non-zero when a test fails or the run crashed: kept
+	# for kunit-report.sh, which also reads the JSON.
+	rc=0
 	kunit exec --timeout=600 --json="$OUT/kunit-$mode.json" \
 		--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log" \
-		>"$OUT/kunit-$mode.txt" 2>&1 || true
-	cp "$KBUILD/test.log" "$OUT/guest-$mode.log"
+		>"$OUT/kunit-$mode.txt" 2>&1 || rc=$?
+	echo "$rc" >"$OUT/kunit-$mode.rc"
+	cp "$KBUILD/test.log" "$OUT/guest-$mode.log" 2>/dev/null || : >"$OUT/guest-$mode.log"
 	;;
 *) die "usage: kunit.sh config | build | exec MODE" ;;
 esac

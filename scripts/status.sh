@@ -4,6 +4,7 @@
 . "$(dirname "$0")/common.sh"
 
 [ -d "$TREE/.git" ] || { echo "no tree yet ($TREE): nothing to lose"; exit 0; }
+require_series_branch
 
 rc=0
 dirty=$(git -C "$TREE" status --porcelain | head -20)

@@ -47,7 +47,7 @@ make_base() {
 		tgit commit -q --no-verify -m "Drop Debian packaging rules from .gitignore"
 	git -C "$TREE" tag base
 	[ "$(git -C "$TREE" rev-parse base)" = "$BASE_COMMIT" ] ||
-		warn "base is $(git -C "$TREE" rev-parse base), base.conf expects $BASE_COMMIT: the unpacked tree differs from the one the series was made on"
+		die "base is $(git -C "$TREE" rev-parse base), base.conf expects $BASE_COMMIT: the unpacked $BASE_PKG differs from the one the series was made on"
 	git -C "$TREE" checkout -q -b series
 	say "base is $(git -C "$TREE" rev-parse --short=12 base)"
 }
@@ -80,9 +80,10 @@ case ${1:-} in
 	;;
 apply)
 	[ -d "$TREE/.git" ] || make_base
-	if [ "${FORCE:-0}" != 1 ] && [ -n "$(git -C "$TREE" status --porcelain)" ]; then
-		die "uncommitted changes in $TREE; commit and 'make export' them, or FORCE=1"
+	if [ "${FORCE:-0}" != 1 ] && ! "$TOP/scripts/status.sh"; then
+		die "the tree has work patches/ lacks: 'make export' it, or FORCE=1 (the old branch is kept as series-backup)"
 	fi
+	git -C "$TREE" branch -f series-backup series 2>/dev/null || true
 	apply_series
 	;;
 *) die "usage: tree.sh [apply]" ;;
