@@ -53,5 +53,7 @@ echo "== Coalescing (KUnit burst tests)"
 echo "== Files: $OUT (kunit-$mode.txt, guest-$mode.log, trace-$mode.log)"
 say "make run took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
 echo "== Verdict"
-"$S/kunit-report.sh" "$mode" | grep -v '^PASS' || true
-"$S/kunit-report.sh" "$mode" >/dev/null
+verdict=0
+"$S/kunit-report.sh" "$mode" >"$OUT/verdict-$mode.txt" || verdict=$?
+grep -v '^PASS' "$OUT/verdict-$mode.txt" || echo "  all checks of this run passed"
+exit $verdict
