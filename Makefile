@@ -3,12 +3,14 @@
 
 S := scripts
 
-.PHONY: help run check bench deps tree apply export status build kunit boot-test checkpatch builds clean
+.PHONY: help run check bench deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds clean
 
 help:
 	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
 	@echo "make check      the whole test suite (CI runs this)"
 	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
+	@echo "make doctor     is every tool the workbench calls installed? (names the package)"
+	@echo "make fresh-check make check in a new Debian 12 root (debootstrap; root; not in CI)"
 	@echo "make tree       unpack the pinned base and apply patches/ (build/linux)"
 	@echo "make apply      reset build/linux to base and re-apply patches/"
 	@echo "make export     write build/linux's commits since base to patches/"
@@ -31,6 +33,12 @@ bench: tree
 
 deps:
 	@$(S)/deps.sh
+
+doctor:
+	@$(S)/doctor.sh
+
+fresh-check:
+	@$(S)/fresh-check.sh
 
 tree: deps
 	@$(S)/tree.sh

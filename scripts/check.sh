@@ -22,6 +22,15 @@ rm -f "$OUT/results"
 mkdir -p "$OUT"
 
 "$S/deps.sh"
+say "doctor: the tools every check calls"
+if "$S/doctor.sh" >"$OUT/doctor.txt" 2>&1; then
+	result PASS "doctor: every tool the workbench calls is present" "$(grep -c '^  ok' "$OUT/doctor.txt") tools"
+else
+	cat "$OUT/doctor.txt"
+	result FAIL "doctor: every tool the workbench calls is present"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 "$S/tree.sh"
 say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 

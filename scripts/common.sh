@@ -76,3 +76,29 @@ vtd_mode_args() {
 	*) die "unknown VT-d mode $1" ;;
 	esac
 }
+
+# Packages of one group of config/packages (make deps, make doctor).
+packages_of() {
+	awk -v g="$1" '!/^#/ && $1 == g { print $2 }' "$TOP/config/packages" | sort -u
+}
+
+# The URI the host's apt uses for Debian suite $1 (one-line and deb822
+# sources), so that a private root or sources list reaches the same mirror.
+# Nothing about the host is written into the repo.
+apt_uri() {
+	{
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk -v s="$1" '$1 == "deb" { for (i = 2; i < NF; i++) if ($i ~ /^[a-z+]+:\/\//) { if ($(i + 1) == s) print $i; break } }'
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+			awk -v s="$1" 'BEGIN { RS = "" } {
+				uri = ""; ok = 0; deb = 0
+				n = split($0, l, "\n")
+				for (i = 1; i <= n; i++) {
+					if (l[i] ~ /^Types:.*(^|[ \t])deb([ \t]|$)/) deb = 1
+					if (l[i] ~ /^URIs:/) { split(l[i], u, /[ \t]+/); uri = u[2] }
+					if (l[i] ~ /^Suites:/) { m = split(l[i], x, /[ \t]+/); for (j = 2; j <= m; j++) if (x[j] == s) ok = 1 }
+				}
+				if (deb && ok && uri != "") print uri
+			}'
+	} | head -1 | grep . || die "the host's apt sources name no mirror for suite $1"
+}

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages the workbench needs, only those missing.
+#   deps.sh [GROUP...]   groups of config/packages (default: check)
+# The pinned base package (base.conf) is part of the check group.
 . "$(dirname "$0")/common.sh"
 
-pkgs=(
-	"$BASE_PKG=$BASE_PKG_VERSION"	# the base tree
-	build-essential bc bison flex libelf-dev libssl-dev cpio kmod
-	python3 ccache sparse coccinelle codespell
-	qemu-system-x86 busybox-static
-	xz-utils git git-email
-)
+groups=("${@:-check}")
+pkgs=()
+for g in "${groups[@]}"; do
+	mapfile -t -O ${#pkgs[@]} pkgs < <(packages_of "$g")
+	[ "$g" = check ] && pkgs+=("$BASE_PKG=$BASE_PKG_VERSION")
+done
 
 missing=()
-for p in "${pkgs[@]}"; do
+for p in $(printf '%s\n' "${pkgs[@]}" | sort -u); do
 	name=${p%%=*}
 	have=$(dpkg-query -W -f='${db:Status-Status}=${Version}' "$name" 2>/dev/null || true)
 	case $p in
@@ -27,10 +28,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/workbench-apt.log" 2>&1; then
 	tail -20 "${TMPDIR:-/tmp}/workbench-apt.log" >&2
-	if printf '%s\n' "${missing[@]}" | grep -q "^$BASE_PKG="; then
-		echo >&2
-		apt-cache policy "$BASE_PKG" >&2 || true
-		die "could not install $BASE_PKG $BASE_PKG_VERSION (the pinned base, base.conf); if Debian no longer serves it, rebase the series and update base.conf"
-	fi
+	for p in "${missing[@]}"; do
+		case $p in
+		*=*)
+			echo >&2
+			apt-cache policy "${p%%=*}" >&2 || true
+			echo "pinned: $p (base.conf); if Debian no longer serves it, rebase the series and update base.conf" >&2
+			;;
+		esac
+	done
 	die "apt-get install failed (log above)"
 fi

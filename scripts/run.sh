@@ -8,6 +8,8 @@ S=$TOP/scripts
 mode=${MODE:-scalable}
 start=$SECONDS
 "$S/deps.sh"
+mkdir -p "$OUT"
+"$S/doctor.sh" >"$OUT/doctor.txt" 2>&1 || { cat "$OUT/doctor.txt"; exit 1; }
 "$S/tree.sh"
 mkdir -p "$OUT"
 say "building the patched kernel (kunit.py build; ~5 min cold, seconds with ccache)"
