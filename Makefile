@@ -11,6 +11,8 @@ help:
 	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
 	@echo "make doctor     is every tool the workbench calls installed? (names the package)"
 	@echo "make fresh-check make check in a new Debian 12 root (debootstrap; root; not in CI)"
+	@echo "make deb        linux-image/linux-headers .debs from Debian's config (LSMOD=, DEB_CONFIG=full)"
+	@echo "make deb-test   boot the .deb with Debian userspace on emulated VT-d (root; not in make check)"
 	@echo "make tree       unpack the pinned base and apply patches/ (build/linux)"
 	@echo "make apply      reset build/linux to base and re-apply patches/"
 	@echo "make export     write build/linux's commits since base to patches/"
@@ -39,6 +41,12 @@ doctor:
 
 fresh-check:
 	@$(S)/fresh-check.sh
+
+deb:
+	@$(S)/deb.sh
+
+deb-test:
+	@$(S)/deb-test.sh
 
 tree: deps
 	@$(S)/tree.sh

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages the workbench needs, only those missing.
 #   deps.sh [GROUP...]   groups of config/packages (default: check)
-# The pinned base package (base.conf) is part of the check group.
+# The pinned base package (base.conf) belongs to the check and deb groups,
+# Debian's pinned kernel config package to the deb group.
 . "$(dirname "$0")/common.sh"
 
 groups=("${@:-check}")
 pkgs=()
 for g in "${groups[@]}"; do
 	mapfile -t -O ${#pkgs[@]} pkgs < <(packages_of "$g")
-	[ "$g" = check ] && pkgs+=("$BASE_PKG=$BASE_PKG_VERSION")
+	case $g in
+	check) pkgs+=("$BASE_PKG=$BASE_PKG_VERSION") ;;
+	deb) pkgs+=("$BASE_PKG=$BASE_PKG_VERSION" "$BASE_CONFIG_PKG=$BASE_PKG_VERSION") ;;
+	esac
 done
 
 missing=()

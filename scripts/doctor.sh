@@ -39,6 +39,17 @@ if printf '%s\n' "${groups[@]}" | grep -qx check; then
 	fi
 fi
 
+if printf '%s\n' "${groups[@]}" | grep -qx deb; then
+	have=$(dpkg-query -W -f='${Version}' "$BASE_CONFIG_PKG" 2>/dev/null || true)
+	if [ "$have" = "$BASE_PKG_VERSION" ] && [ -r "$BASE_CONFIG" ]; then
+		st=ok
+	else
+		st=MISSING
+		missing+=("$BASE_CONFIG_PKG=$BASE_PKG_VERSION")
+	fi
+	printf '  %-7s %-22s %-24s %s\n' "$st" "${BASE_CONFIG##*/}" "($BASE_CONFIG_PKG $BASE_PKG_VERSION)" "Debian's config for make deb${have:+ (installed: $have)}"
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
 	die "install them: make deps (as root), or apt-get install $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
