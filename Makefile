@@ -1,11 +1,13 @@
 # Workbench for the IOMMU SVA kernel-address invalidation series.
-# See README.md. The series is patches/; the kernel tree is build/linux.
+# See README.md. Every target takes TARGET=debian-6.12|mainline (targets/);
+# the series is patches/$(TARGET)/, the kernel tree build/$(TARGET)/linux.
 
 S := scripts
 
 .PHONY: help run check bench deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds clean
 
 help:
+	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
 	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
 	@echo "make check      the whole test suite (CI runs this)"
 	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
@@ -13,10 +15,10 @@ help:
 	@echo "make fresh-check make check in a new Debian 12 root (debootstrap; root; not in CI)"
 	@echo "make deb        linux-image/linux-headers .debs from Debian's config (LSMOD=, DEB_CONFIG=full)"
 	@echo "make deb-test   boot the .deb with Debian userspace on emulated VT-d (root; not in make check)"
-	@echo "make tree       unpack the pinned base and apply patches/ (build/linux)"
-	@echo "make apply      reset build/linux to base and re-apply patches/"
-	@echo "make export     write build/linux's commits since base to patches/"
-	@echo "make status     do build/linux and patches/ agree? (exit 1 if not)"
+	@echo "make tree       unpack the pinned base and apply patches/T/ (build/T/linux)"
+	@echo "make apply      reset build/T/linux to base and re-apply patches/T/"
+	@echo "make export     write build/T/linux's commits since base to patches/T/"
+	@echo "make status     do build/T/linux and patches/T/ agree? (exit 1 if not)"
 	@echo "make build      build the test kernel (kunit.py build)"
 	@echo "make kunit      run the KUnit suites in scalable and legacy mode"
 	@echo "make boot-test  boot test with virtio-blk behind the IOMMU, both modes"
@@ -76,5 +78,7 @@ builds: tree
 	@$(S)/kunit.sh config && $(S)/builds.sh
 
 clean:
-	@$(S)/status.sh >/dev/null || { $(S)/status.sh; echo "refusing: export the tree first (or rm -rf build)"; exit 1; }
-	rm -rf build
+	@for t in $(notdir $(basename $(wildcard targets/*.conf))); do \
+		TARGET=$$t $(S)/status.sh >/dev/null || { TARGET=$$t $(S)/status.sh; \
+		echo "refusing: 'make export TARGET=$$t' first (or rm -rf build)"; exit 1; }; done
+	rm -rf --one-file-system build

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: what the series costs without SVA. The stock base and the
-# patched series, each with the workbench-only benchmark bench/*.patch
+# patched series, each with the workbench-only benchmark bench/$TARGET/*.patch
 # applied and the same lean config (config/bench.config), boot on q35 +
 # intel-iommu and time huge-vmap churn that frees a PTE table per
 # iteration (pmd_free_pte_page()). Several boots each; medians compared.
@@ -18,7 +18,7 @@ prepare() {	# $1 name, $2 commit: worktree + benchmark + config + bzImage
 	[ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" "$2"
 	git -C "$wt" checkout -q -f --detach "$2"
 	git -C "$wt" clean -q -fd
-	git -C "$wt" apply "$TOP"/bench/*.patch
+	git -C "$wt" apply "$TOP"/bench/"$TARGET"/*.patch
 	mkdir -p "$obj"
 	make -s -C "$wt" O="$obj" ARCH=x86_64 KCONFIG_ALLCONFIG="$TOP/config/bench.config" allnoconfig
 	say "building the $1 kernel (bench config)"

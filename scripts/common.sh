@@ -3,22 +3,29 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=../base.conf
-. "$TOP/base.conf"
+# The target: which base and which series (targets/*.conf).
+TARGET=${TARGET:-debian-6.12}
+if [ ! -f "$TOP/targets/$TARGET.conf" ]; then
+	printf 'error: TARGET=%s: no targets/%s.conf (targets: %s)\n' "$TARGET" "$TARGET" \
+		"$(cd "$TOP/targets" && ls -- *.conf | sed 's/\.conf$//' | paste -sd' ')" >&2
+	exit 1
+fi
+# shellcheck source=../targets/debian-6.12.conf
+. "$TOP/targets/$TARGET.conf"
+# shellcheck source=../project.conf
+. "$TOP/project.conf"
 
-BUILD=${BUILD:-$TOP/build}
+BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
+BUILD=$BUILD_ROOT/$TARGET	# everything of this target
 TREE=$BUILD/linux		# git tree: tag "base" + the series
 KBUILD=$BUILD/kunit		# O= directory of the one test kernel
 OUT=$BUILD/out			# logs, traces, reports of the last run
-PATCHES=$TOP/patches
+PATCHES=$TOP/patches/$TARGET
 JOBS=${JOBS:-$(nproc)}
 
-# The series' own kunit files (added by its first patch).
-KUNITCONFIG_DIR=drivers/iommu/intel
-QEMU_CONFIG=tools/testing/kunit/qemu_configs/x86_64-intel-iommu.py
-
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
-# Paths relative to build/: clones of the repo share cache entries.
+# Paths relative to the target's build directory: clones of the repo
+# share cache entries.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 export KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench
 
@@ -102,3 +109,16 @@ apt_uri() {
 			}'
 	} | head -1 | grep . || die "the host's apt sources name no mirror for suite $1"
 }
+
+# Absolute path of file $2 (its path inside the package) of base package
+# $1: installed with apt-get when the target's suite is the host's, else
+# unpacked under build/debs by fetch.sh.
+pkg_file() {
+	if [ -z "$BASE_SUITE" ]; then
+		echo "/$2"
+	else
+		echo "$BUILD_ROOT/debs/${1}_$BASE_PKG_VERSION/$2"
+	fi
+}
+BASE_TARBALL_FILE=$(pkg_file "$BASE_PKG" "$BASE_TARBALL")
+BASE_CONFIG_FILE=$(pkg_file "$BASE_CONFIG_PKG" "$BASE_CONFIG")

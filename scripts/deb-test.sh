@@ -4,8 +4,8 @@
 #  1. make deb for the emulated machine's modules (config/qemu-guest.lsmod),
 #     in build/deb-test/pkg;
 #  2. a minimal Debian 12 root (debootstrap: systemd, udev,
-#     initramfs-tools), cached under build/deb-test/ and remade only when
-#     its recipe below changes;
+#     initramfs-tools), cached under build/rootfs/ and remade only when its
+#     recipe below changes;
 #  3. 'dpkg -i' of the linux-image package in a copy of that root: Debian's
 #     own postinst hooks make the initramfs;
 #  4. boot that kernel and initramfs on q35 + intel-iommu (scalable mode),
@@ -38,11 +38,11 @@ suite=bookworm
 include=systemd,systemd-sysv,udev,initramfs-tools,kmod,procps,e2fsprogs
 recipe="debootstrap --variant=minbase --include=$include $suite"
 key=$(printf '%s\n' "$recipe" | sha256sum | cut -c1-16)
-cache=$work/rootfs-$key.tar
+cache=$BUILD_ROOT/rootfs/$suite-$key.tar
 if [ ! -f "$cache" ]; then
 	say "making the Debian root file system ($recipe)"
-	rm -rf "$work/rootfs" "$work"/rootfs-*.tar
-	# shellcheck disable=SC2086
+	mkdir -p "$BUILD_ROOT/rootfs"
+	rm -rf "$work/rootfs" "$BUILD_ROOT/rootfs/$suite"-*.tar
 	debootstrap --variant=minbase --include="$include" "$suite" "$work/rootfs" \
 		"$(apt_uri "$suite")" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
 		{ tail -20 "$OUT/deb-test-debootstrap.log"; die "debootstrap failed"; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make deb: installable Debian packages (linux-image, linux-headers) of the
 # patched kernel, built with the kernel's own 'make bindeb-pkg' from
-# Debian's configuration for the same version (base.conf: BASE_CONFIG).
+# Debian's configuration for the same version (targets/$TARGET.conf:
+# BASE_CONFIG_PKG, BASE_CONFIG).
 #
 #   LSMOD=FILE       trim to the modules listed in FILE (lsmod output);
 #                    default: the modules loaded on this machine
@@ -43,7 +44,7 @@ fi
 say "configuration: Debian's $BASE_CONFIG_PKG $BASE_PKG_VERSION (${BASE_CONFIG##*/})"
 rm -f "$debdir"/*.deb "$debdir"/*.buildinfo "$debdir"/*.changes
 mkdir -p "$obj" "$OUT"
-xz -dc "$BASE_CONFIG" >"$obj/.config"
+xz -dc "$BASE_CONFIG_FILE" >"$obj/.config"
 dmake() {
 	# LOCALVERSION= (set, empty): no "+" for a git tree past its tag.
 	make -C "$TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= -j"$JOBS" "$@"

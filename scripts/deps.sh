@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Install the Debian packages the workbench needs, only those missing.
 #   deps.sh [GROUP...]   groups of config/packages (default: check)
-# The pinned base package (base.conf) belongs to the check and deb groups,
-# Debian's pinned kernel config package to the deb group.
+# The target's pinned base package (targets/$TARGET.conf) belongs to the
+# check and deb groups, Debian's pinned kernel config package to the deb
+# group: installed from the host's suites, or fetched (fetch.sh) from the
+# target's own suite.
 . "$(dirname "$0")/common.sh"
 
 groups=("${@:-check}")
-pkgs=()
+pkgs=() base=()
 for g in "${groups[@]}"; do
 	mapfile -t -O ${#pkgs[@]} pkgs < <(packages_of "$g")
 	case $g in
-	check) pkgs+=("$BASE_PKG=$BASE_PKG_VERSION") ;;
-	deb) pkgs+=("$BASE_PKG=$BASE_PKG_VERSION" "$BASE_CONFIG_PKG=$BASE_PKG_VERSION") ;;
+	check) base+=("$BASE_PKG") ;;
+	deb) base+=("$BASE_PKG" "$BASE_CONFIG_PKG") ;;
 	esac
 done
+if [ -z "$BASE_SUITE" ]; then
+	for p in "${base[@]}"; do pkgs+=("$p=$BASE_PKG_VERSION"); done
+fi
 
 missing=()
 for p in $(printf '%s\n' "${pkgs[@]}" | sort -u); do
@@ -24,7 +29,14 @@ for p in $(printf '%s\n' "${pkgs[@]}" | sort -u); do
 	*) [ "${have%%=*}" = installed ] || missing+=("$p") ;;
 	esac
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+fetch_base() {
+	[ -n "$BASE_SUITE" ] && [ ${#base[@]} -gt 0 ] || return 0
+	"$TOP/scripts/fetch.sh" $(printf '%s\n' "${base[@]}" | sort -u)
+}
+if [ ${#missing[@]} -eq 0 ]; then
+	fetch_base
+	exit 0
+fi
 
 say "installing: ${missing[*]}"
 [ "$(id -u)" -eq 0 ] || die "need root to apt-get install: ${missing[*]}"
@@ -37,9 +49,10 @@ if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"${TMPDIR:-
 		*=*)
 			echo >&2
 			apt-cache policy "${p%%=*}" >&2 || true
-			echo "pinned: $p (base.conf); if Debian no longer serves it, rebase the series and update base.conf" >&2
+			echo "pinned: $p (targets/$TARGET.conf); if Debian no longer serves it, rebase the series and update the pin" >&2
 			;;
 		esac
 	done
 	die "apt-get install failed (log above)"
 fi
+fetch_base

@@ -18,15 +18,23 @@ for g in "${groups[@]}"; do
 	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/packages")
 done
 
-if printf '%s\n' "${groups[@]}" | grep -qx check; then
-	have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
-	if [ "$have" = "$BASE_PKG_VERSION" ] && [ -r "$BASE_TARBALL" ]; then
-		st=ok
+# A base package of the target: installed (host suites) or fetched.
+base_pkg() {	# $1 package, $2 its file, $3 what for
+	local have st=ok
+	if [ -z "$BASE_SUITE" ]; then
+		have=$(dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true)
+		have=${have:+installed: $have}
+		[ "${have#installed: }" = "$BASE_PKG_VERSION" ] && [ -r "$2" ] || st=MISSING
 	else
-		st=MISSING
-		missing+=("$BASE_PKG=$BASE_PKG_VERSION")
+		have="fetched from $BASE_SUITE by make deps"
+		[ -r "$2" ] || st=MISSING
 	fi
-	printf '  %-7s %-22s %-24s %s\n' "$st" "${BASE_TARBALL##*/}" "($BASE_PKG $BASE_PKG_VERSION)" "the pinned base tree${have:+ (installed: $have)}"
+	[ $st = ok ] || missing+=("$1=$BASE_PKG_VERSION")
+	printf '  %-7s %-22s %-24s %s\n' "$st" "${2##*/}" "($1 $BASE_PKG_VERSION)" "$3 ($have)"
+}
+
+if printf '%s\n' "${groups[@]}" | grep -qx check; then
+	base_pkg "$BASE_PKG" "$BASE_TARBALL_FILE" "the pinned base tree of $TARGET"
 	# The emulated VT-d machine must offer what the tests use.
 	if command -v qemu-system-x86_64 >/dev/null; then
 		if qemu-system-x86_64 -device intel-iommu,help 2>/dev/null | grep -q x-scalable-mode; then
@@ -40,18 +48,11 @@ if printf '%s\n' "${groups[@]}" | grep -qx check; then
 fi
 
 if printf '%s\n' "${groups[@]}" | grep -qx deb; then
-	have=$(dpkg-query -W -f='${Version}' "$BASE_CONFIG_PKG" 2>/dev/null || true)
-	if [ "$have" = "$BASE_PKG_VERSION" ] && [ -r "$BASE_CONFIG" ]; then
-		st=ok
-	else
-		st=MISSING
-		missing+=("$BASE_CONFIG_PKG=$BASE_PKG_VERSION")
-	fi
-	printf '  %-7s %-22s %-24s %s\n' "$st" "${BASE_CONFIG##*/}" "($BASE_CONFIG_PKG $BASE_PKG_VERSION)" "Debian's config for make deb${have:+ (installed: $have)}"
+	base_pkg "$BASE_CONFIG_PKG" "$BASE_CONFIG_FILE" "Debian's config for make deb"
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
-	die "install them: make deps (as root), or apt-get install $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
+	die "install them: make deps (as root)"
 fi
 echo "all $(printf '%s\n' "${groups[@]}" | paste -sd' ') tools present"

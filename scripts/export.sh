@@ -27,5 +27,5 @@ cp "$tmp"/*.patch "$dest"/ 2>/dev/null || true
 	echo "# Series against $BASE_PKG $BASE_PKG_VERSION, applied in this order."
 	(cd "$dest" && ls -- *.patch 2>/dev/null || true)
 } >"$dest/series"
-[ "$dest" = "$PATCHES" ] && say "exported $(series_list | wc -l) patches to patches/"
+[ "$dest" = "$PATCHES" ] && say "exported $(series_list | wc -l) patches to patches/$TARGET/"
 exit 0

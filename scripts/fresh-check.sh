@@ -9,10 +9,10 @@
 
 [ "$(id -u)" -eq 0 ] || die "make fresh-check needs root (debootstrap, chroot)"
 "$TOP/scripts/deps.sh" fresh
-root=$BUILD/fresh/root
-log=$OUT/fresh-check.log
+fresh=$BUILD_ROOT/fresh
+root=$fresh/root
+log=$fresh/check.log
 start=$SECONDS
-mkdir -p "$OUT"
 [ -z "$(git -C "$TOP" status --porcelain)" ] ||
 	warn "the repo has uncommitted changes: fresh-check tests the committed HEAD only"
 
@@ -36,8 +36,8 @@ mkdir -p "$root"
 main=$(apt_uri bookworm)
 security=$(apt_uri bookworm-security)
 say "debootstrap bookworm (minbase) into $root"
-debootstrap --variant=minbase bookworm "$root" "$main" >"$OUT/fresh-debootstrap.log" 2>&1 ||
-	{ tail -20 "$OUT/fresh-debootstrap.log"; die "debootstrap failed"; }
+debootstrap --variant=minbase bookworm "$root" "$main" >"$fresh/debootstrap.log" 2>&1 ||
+	{ tail -20 "$fresh/debootstrap.log"; die "debootstrap failed"; }
 rm -f "$root"/etc/apt/sources.list
 cat >"$root/etc/apt/sources.list.d/debian.sources" <<SRC
 Types: deb
@@ -69,7 +69,7 @@ in_root() {
 }
 say "installing make in the root (apt-get)"
 in_root sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make' \
-	>"$OUT/fresh-apt.log" 2>&1 || { tail -20 "$OUT/fresh-apt.log"; die "apt-get install make failed in the root"; }
+	>"$fresh/apt.log" 2>&1 || { tail -20 "$fresh/apt.log"; die "apt-get install make failed in the root"; }
 
 say "cloning the repo's HEAD ($(git -C "$TOP" rev-parse --short HEAD)) into the root"
 git clone -q --no-local "$TOP" "$root/work/sva"

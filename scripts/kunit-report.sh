@@ -9,7 +9,7 @@
 mode=${1:?mode}
 json=$OUT/kunit-$mode.json guest=$OUT/guest-$mode.log trace=$OUT/trace-$mode.log
 rc=0
-expected=$(awk -v m="$mode" '$1 == m { print $2 }' "$TOP/config/expected-tests")
+expected=$(awk -v m="$mode" '$1 == m { print $2 }' "$TOP/config/$TARGET/expected-tests")
 
 if [ ! -s "$json" ]; then
 	tail -30 "$OUT/kunit-$mode.txt" 2>/dev/null
@@ -31,7 +31,7 @@ expected_skip() {
 		[ "$m" = "$mode" ] || continue
 		# shellcheck disable=SC2053
 		[[ $1 == $glob ]] && { echo "$reason"; return 0; }
-	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/expected-skips")
+	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/$TARGET/expected-skips")
 	return 1
 }
 
@@ -60,7 +60,7 @@ PY
 if [ "$ncases" = "$expected" ]; then
 	result PASS "kunit[$mode]: all $expected expected test cases reported"
 else
-	result FAIL "kunit[$mode]: all $expected expected test cases reported" "got $ncases (config/expected-tests)"
+	result FAIL "kunit[$mode]: all $expected expected test cases reported" "got $ncases (config/$TARGET/expected-tests)"
 	rc=1
 fi
 

@@ -18,11 +18,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$TOP/scripts/export.sh" --to "$tmp" >/dev/null
 if ! diff -r -q "$tmp" "$PATCHES" >"$tmp.diff" 2>&1; then
-	echo "the tree's commits differ from patches/:"
-	sed -e "s|$tmp|tree|g" -e "s|$PATCHES|patches|g" -e 's/^/  /' "$tmp.diff"
+	echo "the tree's commits differ from patches/$TARGET/:"
+	sed -e "s|$tmp|tree|g" -e "s|$PATCHES|patches/$TARGET|g" -e 's/^/  /' "$tmp.diff"
 	rc=1
 fi
 rm -f "$tmp.diff"
 n=$(git -C "$TREE" rev-list --count base..HEAD)
-[ $rc -eq 0 ] && echo "tree and patches/ agree ($n patches on base $BASE_PKG_VERSION)"
+[ $rc -eq 0 ] && echo "tree and patches/$TARGET/ agree ($n patches on base $BASE_PKG_VERSION)"
 exit $rc

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the kernel tree: the pinned Debian base as commit "base", then the
-# series applied with git am.
+# Build the target's kernel tree: the pinned Debian base as commit "base",
+# then the target's series applied with git am.
 #
 #   tree.sh         create the tree if missing; otherwise check it agrees
 #                   with the repo's series
@@ -10,11 +10,13 @@
 
 check_installed_base() {
 	local have
-	have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
-	[ -n "$have" ] || die "$BASE_PKG is not installed (run: make deps)"
-	[ "$have" = "$BASE_PKG_VERSION" ] ||
-		die "$BASE_PKG $have is installed, the series expects $BASE_PKG_VERSION (base.conf); install that version or rebase the series"
-	[ -r "$BASE_TARBALL" ] || die "$BASE_TARBALL missing: reinstall $BASE_PKG"
+	if [ -z "$BASE_SUITE" ]; then
+		have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
+		[ -n "$have" ] || die "$BASE_PKG is not installed (run: make deps)"
+		[ "$have" = "$BASE_PKG_VERSION" ] ||
+			die "$BASE_PKG $have is installed, the $TARGET series expects $BASE_PKG_VERSION (targets/$TARGET.conf); install that version or rebase the series"
+	fi
+	[ -r "$BASE_TARBALL_FILE" ] || die "$BASE_TARBALL_FILE missing (run: make deps TARGET=$TARGET)"
 }
 
 make_base() {
@@ -23,11 +25,11 @@ make_base() {
 	say "unpacking $BASE_PKG $BASE_PKG_VERSION"
 	tmp=$BUILD/unpack.$$
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	tar -C "$tmp" -xf "$BASE_TARBALL"
-	[ -d "$tmp/$BASE_PKG" ] || die "$BASE_TARBALL has no $BASE_PKG/ directory"
+	tar -C "$tmp" -xf "$BASE_TARBALL_FILE"
+	[ -d "$tmp/$BASE_PKG" ] || die "$BASE_TARBALL_FILE has no $BASE_PKG/ directory"
 	ver=$(make -s -C "$tmp/$BASE_PKG" kernelversion)
 	[ "$ver" = "$BASE_KERNELVERSION" ] ||
-		die "$BASE_TARBALL unpacks to Linux $ver, base.conf expects $BASE_KERNELVERSION"
+		die "$BASE_TARBALL_FILE unpacks to Linux $ver, targets/$TARGET.conf expects $BASE_KERNELVERSION"
 	rm -rf "$TREE"
 	mv "$tmp/$BASE_PKG" "$TREE" && rmdir "$tmp"
 
@@ -47,7 +49,7 @@ make_base() {
 		tgit commit -q --no-verify -m "Drop Debian packaging rules from .gitignore"
 	git -C "$TREE" tag base
 	[ "$(git -C "$TREE" rev-parse base)" = "$BASE_COMMIT" ] ||
-		die "base is $(git -C "$TREE" rev-parse base), base.conf expects $BASE_COMMIT: the unpacked $BASE_PKG differs from the one the series was made on"
+		die "base is $(git -C "$TREE" rev-parse base), targets/$TARGET.conf expects ${BASE_COMMIT:-(none set)}: the unpacked $BASE_PKG differs from the one the series was made on"
 	git -C "$TREE" checkout -q -b series
 	say "base is $(git -C "$TREE" rev-parse --short=12 base)"
 }
@@ -56,11 +58,11 @@ apply_series() {
 	local p n=0
 	tgit checkout -q -B series base
 	while read -r p; do
-		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is missing"
+		[ -f "$PATCHES/$p" ] || die "patches/$TARGET/series names $p, which is missing"
 		if ! tgit am -q --committer-date-is-author-date "$PATCHES/$p" >"$BUILD/am.log" 2>&1; then
 			cat "$BUILD/am.log" >&2
 			tgit am --abort || true
-			die "patch $p does not apply to $BASE_PKG $BASE_PKG_VERSION"
+			die "patch $p does not apply to $BASE_PKG $BASE_PKG_VERSION (TARGET=$TARGET)"
 		fi
 		n=$((n + 1))
 	done < <(series_list)
@@ -75,13 +77,13 @@ case ${1:-} in
 		apply_series
 	elif ! "$TOP/scripts/status.sh" >/dev/null; then
 		"$TOP/scripts/status.sh" || true
-		die "the tree and patches/ disagree: 'make export' keeps the tree's work, 'make apply' takes the repo's series"
+		die "the tree and patches/$TARGET/ disagree: 'make export' keeps the tree's work, 'make apply' takes the repo's series"
 	fi
 	;;
 apply)
 	[ -d "$TREE/.git" ] || make_base
 	if [ "${FORCE:-0}" != 1 ] && ! "$TOP/scripts/status.sh"; then
-		die "the tree has work patches/ lacks: 'make export' it, or FORCE=1 (the old branch is kept as series-backup)"
+		die "the tree has work patches/$TARGET/ lacks: 'make export' it, or FORCE=1 (the old branch is kept as series-backup)"
 	fi
 	git -C "$TREE" branch -f series-backup series 2>/dev/null || true
 	apply_series
