@@ -2,7 +2,7 @@
 # make deb-test: the packaged kernel booted with Debian userspace on the
 # emulated VT-d machine.
 #  1. make deb for the emulated machine's modules (config/qemu-guest.lsmod),
-#     in build/deb-test/pkg;
+#     in build/TARGET/deb-qemu;
 #  2. a minimal Debian 12 root (debootstrap: systemd, udev,
 #     initramfs-tools), cached under build/rootfs/ and remade only when its
 #     recipe below changes;
@@ -17,7 +17,8 @@
 
 [ "$(id -u)" -eq 0 ] || die "make deb-test needs root (debootstrap, chroot, dpkg -i in the root)"
 work=$BUILD/deb-test
-pkgdir=$work/pkg
+# Beside build/TARGET/deb, at the same depth, so ccache entries are shared.
+pkgdir=$BUILD/deb-qemu
 start=$SECONDS
 mkdir -p "$work" "$OUT"
 rc=0
