@@ -122,3 +122,26 @@ pkg_file() {
 }
 BASE_TARBALL_FILE=$(pkg_file "$BASE_PKG" "$BASE_TARBALL")
 BASE_CONFIG_FILE=$(pkg_file "$BASE_CONFIG_PKG" "$BASE_CONFIG")
+
+# Chroot roots (fresh-check, deb-test). fresh_root_dir DIR: an empty DIR,
+# after unmounting what an earlier run left mounted below it. root_mounts
+# ROOT: /dev, /dev/pts, /proc and /sys inside ROOT. unmount_all: undo them,
+# newest first (scripts call it from an EXIT trap too).
+MOUNTED=()
+fresh_root_dir() {
+	grep -o " $1/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
+	rm -rf --one-file-system "$1" && mkdir -p "$1"
+}
+root_mounts() {
+	mount --bind /dev "$1/dev" && MOUNTED+=("$1/dev")
+	mount --bind /dev/pts "$1/dev/pts" && MOUNTED+=("$1/dev/pts")
+	mount -t proc proc "$1/proc" && MOUNTED+=("$1/proc")
+	mount -t sysfs sys "$1/sys" && MOUNTED+=("$1/sys")
+}
+unmount_all() {
+	local i
+	for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
+		umount -l "${MOUNTED[$i]}" 2>/dev/null || true
+	done
+	MOUNTED=()
+}

@@ -54,33 +54,18 @@ else
 fi
 
 root=$work/root
-mounted=()
-cleanup() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount -l "${mounted[$i]}" 2>/dev/null || true
-	done
-}
-trap cleanup EXIT
-grep -o " $root/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
-rm -rf --one-file-system "$root" && mkdir -p "$root"
+trap unmount_all EXIT
+fresh_root_dir "$root"
 tar -C "$root" -xf "$cache"
 
 say "dpkg -i ${image##*/} in the root (Debian's postinst makes the initramfs)"
-for m in dev dev/pts proc sys; do
-	case $m in
-	proc) mount -t proc proc "$root/proc" ;;
-	sys) mount -t sysfs sys "$root/sys" ;;
-	*) mount --bind "/$m" "$root/$m" ;;
-	esac && mounted+=("$root/$m")
-done
+root_mounts "$root"
 cp "$image" "$root/tmp/"
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
 	dpkg -i "/tmp/${image##*/}" >"$OUT/deb-test-dpkg.log" 2>&1 ||
 	{ tail -20 "$OUT/deb-test-dpkg.log"; die "dpkg -i failed in the root"; }
 rm -f "$root/tmp/${image##*/}"
-cleanup
-mounted=()
+unmount_all
 [ -f "$root/boot/vmlinuz-$rel" ] && [ -f "$root/boot/initrd.img-$rel" ] ||
 	die "dpkg -i left no /boot/vmlinuz-$rel and /boot/initrd.img-$rel (log: $OUT/deb-test-dpkg.log)"
 cp "$root/boot/vmlinuz-$rel" "$root/boot/initrd.img-$rel" "$work/"

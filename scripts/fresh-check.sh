@@ -5,6 +5,8 @@
 # new machine), clones this repo's committed HEAD into it and runs
 # '.ci/run' there: every other package must come from the workbench's own
 # install step. Not part of make check. Needs root.
+#   FRESH_CMD='make run'   run that in the root instead of 'bash .ci/run'
+
 . "$(dirname "$0")/common.sh"
 
 [ "$(id -u)" -eq 0 ] || die "make fresh-check needs root (debootstrap, chroot)"
@@ -16,22 +18,8 @@ start=$SECONDS
 [ -z "$(git -C "$TOP" status --porcelain)" ] ||
 	warn "the repo has uncommitted changes: fresh-check tests the committed HEAD only"
 
-mounted=()
-cleanup() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount -l "${mounted[$i]}" 2>/dev/null || true
-	done
-}
-trap cleanup EXIT
-bind() { mount "$@" && mounted+=("${*: -1}"); }
-
-# Leftovers of an earlier run: unmount before removing anything.
-if [ -d "$root" ]; then
-	grep -o " $root/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
-	rm -rf --one-file-system "$root"
-fi
-mkdir -p "$root"
+trap unmount_all EXIT
+fresh_root_dir "$root"
 
 main=$(apt_uri bookworm)
 security=$(apt_uri bookworm-security)
@@ -57,11 +45,8 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 
-bind --bind /dev "$root/dev"
-bind --bind /dev/pts "$root/dev/pts"
-bind -t proc proc "$root/proc"
-bind -t sysfs sys "$root/sys"
-bind -t tmpfs tmpfs "$root/tmp"
+root_mounts "$root"
+mount -t tmpfs tmpfs "$root/tmp" && MOUNTED+=("$root/tmp")
 
 in_root() {
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 CI=true \
@@ -75,14 +60,15 @@ say "cloning the repo's HEAD ($(git -C "$TOP" rev-parse --short HEAD)) into the 
 git clone -q --no-local "$TOP" "$root/work/sva"
 prepared=$((SECONDS - start))
 
-say "bash .ci/run in the fresh root (log: $log)"
+cmd=${FRESH_CMD:-bash .ci/run}
+say "$cmd in the fresh root (log: $log)"
 t0=$SECONDS
 rc=0
-in_root bash -c 'cd /work/sva && bash .ci/run' >"$log" 2>&1 || rc=$?
+in_root bash -c "cd /work/sva && $cmd" >"$log" 2>&1 || rc=$?
 t=$((SECONDS - t0))
 echo
 grep -E '^(FAIL|error:)' "$log" | head -20 || true
 echo "fresh root: made in $((prepared / 60)) min $((prepared % 60)) s;" \
-	".ci/run took $((t / 60)) min $((t % 60)) s and exited $rc"
+	"'$cmd' took $((t / 60)) min $((t % 60)) s and exited $rc"
 echo "last line: $(tail -1 "$log")"
 exit $rc
