@@ -78,6 +78,7 @@ builds: tree
 	@$(S)/kunit.sh config && $(S)/builds.sh
 
 clean:
+	@[ ! -d build/linux/.git ] || { echo "refusing: build/linux is a tree of the old layout (move it to build/debian-6.12/linux)"; exit 1; }
 	@for t in $(notdir $(basename $(wildcard targets/*.conf))); do \
 		TARGET=$$t $(S)/status.sh >/dev/null || { TARGET=$$t $(S)/status.sh; \
 		echo "refusing: 'make export TARGET=$$t' first (or rm -rf build)"; exit 1; }; done

@@ -8,11 +8,19 @@ if [ -z "${TARGET:-}" ]; then
 	passed=0 failed=0
 	for t in $CHECK_TARGETS; do
 		say "make check TARGET=$t"
-		TARGET=$t "$TOP/scripts/check.sh" || true
 		r=$BUILD_ROOT/$t/out/results
-		passed=$((passed + $(grep -c '^PASS ' "$r" 2>/dev/null || true)))
-		failed=$((failed + $(grep -c '^FAIL ' "$r" 2>/dev/null || true)))
-		[ -s "$r" ] || failed=$((failed + 1))
+		rm -f "$r"
+		rc=0
+		TARGET=$t "$TOP/scripts/check.sh" || rc=$?
+		p=$(grep -c '^PASS ' "$r" 2>/dev/null || true)
+		f=$(grep -c '^FAIL ' "$r" 2>/dev/null || true)
+		p=${p:-0} f=${f:-0}
+		# A run that died (set -e) without recording why still fails.
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			echo "FAIL make check TARGET=$t  (exited $rc without a recorded failure)"
+			f=1
+		fi
+		passed=$((passed + p)) failed=$((failed + f))
 	done
 	say "make check ($CHECK_TARGETS) took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
 	echo "$passed passed, $failed failed"
@@ -49,7 +57,11 @@ else
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-"$S/tree.sh"
+if ! "$S/tree.sh"; then
+	result FAIL "the $TARGET series applies to its pinned base (tree.sh)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 
 say "checkpatch --strict"

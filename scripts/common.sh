@@ -25,8 +25,8 @@ JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Paths relative to the target's build directory: clones of the repo
-# share cache entries.
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
+# share cache entries. Per target, so not inherited from another one.
+export CCACHE_BASEDIR=$BUILD
 export KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench
 
 say()  { printf '==> %s\n' "$*"; }
@@ -107,7 +107,8 @@ apt_uri() {
 				}
 				if (deb && ok && uri != "") print uri
 			}'
-	} | head -1 | grep . || die "the host's apt sources name no mirror for suite $1"
+	} | awk 'NR == 1 { u = $0 } END { if (u == "") exit 1; print u }' ||
+		die "the host's apt sources name no mirror for suite $1"
 }
 
 # Absolute path of file $2 (its path inside the package) of base package
@@ -133,10 +134,14 @@ fresh_root_dir() {
 	rm -rf --one-file-system "$1" && mkdir -p "$1"
 }
 root_mounts() {
-	mount --bind /dev "$1/dev" && MOUNTED+=("$1/dev")
-	mount --bind /dev/pts "$1/dev/pts" && MOUNTED+=("$1/dev/pts")
-	mount -t proc proc "$1/proc" && MOUNTED+=("$1/proc")
-	mount -t sysfs sys "$1/sys" && MOUNTED+=("$1/sys")
+	mount --bind /dev "$1/dev"
+	MOUNTED+=("$1/dev")
+	mount --bind /dev/pts "$1/dev/pts"
+	MOUNTED+=("$1/dev/pts")
+	mount -t proc proc "$1/proc"
+	MOUNTED+=("$1/proc")
+	mount -t sysfs sys "$1/sys"
+	MOUNTED+=("$1/sys")
 }
 unmount_all() {
 	local i

@@ -43,12 +43,13 @@ cache=$BUILD_ROOT/rootfs/$suite-$key.tar
 if [ ! -f "$cache" ]; then
 	say "making the Debian root file system ($recipe)"
 	mkdir -p "$BUILD_ROOT/rootfs"
-	rm -rf "$work/rootfs" "$BUILD_ROOT/rootfs/$suite"-*.tar
+	fresh_root_dir "$work/rootfs"
+	rm -f "$BUILD_ROOT/rootfs/$suite"-*.tar
 	debootstrap --variant=minbase --include="$include" "$suite" "$work/rootfs" \
 		"$(apt_uri "$suite")" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
 		{ tail -20 "$OUT/deb-test-debootstrap.log"; die "debootstrap failed"; }
 	tar -C "$work/rootfs" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
-	rm -rf "$work/rootfs"
+	fresh_root_dir "$work/rootfs" && rmdir "$work/rootfs"
 else
 	say "Debian root file system: cached ($cache)"
 fi
@@ -135,18 +136,24 @@ timeout 900 qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor non
 	-serial file:"$console" -serial file:"$report" \
 	-trace enable=vtd_reg_dmar_root,file="$trace" || qrc=$?
 boot_time=$((SECONDS - t0))
+[ -f "$report" ] || : >"$report"
+[ -f "$trace" ] || : >"$trace"
 tr -d '\r' <"$report" >"$report.txt"
 
 echo
 grep '^deb-test:' "$report.txt" | grep -v '^deb-test:   ' || true
 grep '^deb-test:   ' "$report.txt" || true
-grep -E '^journal: .*DMAR' "$report.txt" | head -12 | sed 's/^journal: /  /'
+{ grep -E '^journal: .*DMAR' "$report.txt" || true; } | head -12 | sed 's/^journal: /  /'
 echo
 got=$(sed -n 's/^deb-test: uname //p' "$report.txt")
 [ "$got" = "$rel" ] && check PASS "uname -r is ours" "$got" || check FAIL "uname -r is ours" "got '${got}', built $rel"
 grep -qx 'deb-test: multi-user.target active' "$report.txt" &&
 	check PASS "systemd reached multi-user.target" ||
 	check FAIL "systemd reached multi-user.target" "see $console"
+failed_units=$(sed -n 's/^deb-test: failed units: *//p' "$report.txt")
+grep -q '^deb-test: failed units:' "$report.txt" && [ -z "$failed_units" ] &&
+	check PASS "no failed systemd unit" ||
+	check FAIL "no failed systemd unit" "${failed_units:-no report}"
 n=$(grep -c '^journal: .*DMAR' "$report.txt" || true)
 grep -q '^journal: .*DMAR: dmar0: Using Queued invalidation' "$report.txt" &&
 	check PASS "DMAR: IOMMU up with queued invalidation" "$n DMAR lines" ||

@@ -15,12 +15,13 @@
 . "$(dirname "$0")/common.sh"
 
 mode=${DEB_CONFIG:-local}
-debdir=${DEB_DIR:-$BUILD/deb}
+debdir=$(realpath -m "${DEB_DIR:-$BUILD/deb}")
 obj=$debdir/obj
 log=$OUT/deb-build-${debdir##*/}.log
 start=$SECONDS
 case $mode in local | full) ;; *) die "DEB_CONFIG=$mode: use 'full' or leave it unset" ;; esac
 
+mkdir -p "$OUT"
 "$TOP/scripts/deps.sh" check deb
 "$TOP/scripts/doctor.sh" check deb >"$OUT/doctor-deb.txt" 2>&1 || { cat "$OUT/doctor-deb.txt"; exit 1; }
 "$TOP/scripts/tree.sh"

@@ -53,6 +53,9 @@ fi
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
-	die "install them: make deps (as root)"
+	if [ "${groups[*]}" = check ]; then
+		die "install them: make deps (as root)"
+	fi
+	die "install them: scripts/deps.sh ${groups[*]} (as root)"
 fi
 echo "all $(printf '%s\n' "${groups[@]}" | paste -sd' ') tools present"

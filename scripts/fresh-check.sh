@@ -24,7 +24,9 @@ fresh_root_dir "$root"
 main=$(apt_uri bookworm)
 security=$(apt_uri bookworm-security)
 say "debootstrap bookworm (minbase) into $root"
-debootstrap --variant=minbase bookworm "$root" "$main" >"$fresh/debootstrap.log" 2>&1 ||
+include=
+case $main$security in *https:*) include=--include=ca-certificates ;; esac
+debootstrap --variant=minbase $include bookworm "$root" "$main" >"$fresh/debootstrap.log" 2>&1 ||
 	{ tail -20 "$fresh/debootstrap.log"; die "debootstrap failed"; }
 rm -f "$root"/etc/apt/sources.list
 cat >"$root/etc/apt/sources.list.d/debian.sources" <<SRC
@@ -46,7 +48,8 @@ printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 
 root_mounts "$root"
-mount -t tmpfs tmpfs "$root/tmp" && MOUNTED+=("$root/tmp")
+mount -t tmpfs tmpfs "$root/tmp"
+MOUNTED+=("$root/tmp")
 
 in_root() {
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 CI=true \

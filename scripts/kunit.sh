@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The one test kernel, built and run with the kernel's kunit.py.
-#   kunit.sh config       write its .config (build/kunit)
+#   kunit.sh config       write its .config (build/TARGET/kunit)
 #   kunit.sh build        configure and build it
 #   kunit.sh exec MODE    run the KUnit suites on the emulated VT-d machine
 #                         in MODE (scalable|legacy); QEMU traces every
-#                         invalidation descriptor to build/out/trace-MODE.log
+#                         invalidation descriptor to build/TARGET/out/trace-MODE.log
 . "$(dirname "$0")/common.sh"
 
 kunit() {
-	tcg python3 "$TREE/tools/testing/kunit/kunit.py" "$@" \
+	local wrap=
+	[ "$1" = exec ] && wrap=tcg
+	$wrap python3 "$TREE/tools/testing/kunit/kunit.py" "$@" \
 		--build_dir="$KBUILD" --qemu_config="$TREE/$QEMU_CONFIG" \
 		--kunitconfig="$TREE/$KUNITCONFIG_DIR" \
 		--kunitconfig="$TOP/config/workbench.kunitconfig"

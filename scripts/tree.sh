@@ -69,6 +69,9 @@ apply_series() {
 	say "applied $n patches on base"
 }
 
+# The layout before targets kept one tree in build/linux.
+[ ! -d "$BUILD_ROOT/linux/.git" ] ||
+	die "$BUILD_ROOT/linux is a tree of the old one-target layout: move it to $BUILD_ROOT/debian-6.12/linux (its work is the debian-6.12 series) or remove it"
 mkdir -p "$BUILD"
 case ${1:-} in
 "")
