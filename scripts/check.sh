@@ -32,6 +32,17 @@ fi
 S=$TOP/scripts
 start=$SECONDS
 
+# The summary of what was recorded; the last line make check prints.
+summary() {
+	local passed failed
+	passed=$(grep -c '^PASS ' "$OUT/results" || true)
+	failed=$(grep -c '^FAIL ' "$OUT/results" || true)
+	say "make check TARGET=$TARGET took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
+	grep '^FAIL ' "$OUT/results" || true
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
 # Run one step that records its own results; if it fails without having
 # recorded a failure (it died), record that.
 step() {
@@ -54,13 +65,11 @@ if "$S/doctor.sh" >"$OUT/doctor.txt" 2>&1; then
 else
 	cat "$OUT/doctor.txt"
 	result FAIL "doctor: every tool the workbench calls is present"
-	echo "0 passed, 1 failed"
-	exit 1
+	summary || exit 1
 fi
 if ! "$S/tree.sh"; then
 	result FAIL "the $TARGET series applies to its pinned base (tree.sh)"
-	echo "0 passed, 1 failed"
-	exit 1
+	summary || exit 1
 fi
 say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 
@@ -94,9 +103,4 @@ else
 	result FAIL "the test kernel configures (kunit.py config)"
 fi
 
-passed=$(grep -c '^PASS ' "$OUT/results" || true)
-failed=$(grep -c '^FAIL ' "$OUT/results" || true)
-say "make check TARGET=$TARGET took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
-grep '^FAIL ' "$OUT/results" || true
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summary
