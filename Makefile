@@ -4,7 +4,7 @@
 
 S := scripts
 
-.PHONY: help run check bench deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds clean
+.PHONY: help run check bench deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds mutants clean
 
 help:
 	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
@@ -24,6 +24,7 @@ help:
 	@echo "make boot-test  boot test with virtio-blk behind the IOMMU, both modes"
 	@echo "make checkpatch checkpatch --strict on every patch"
 	@echo "make builds     per-patch builds, W=1 + sparse, coccicheck"
+	@echo "make mutants    each defect of mutants/T/ must fail the KUnit runs (~5 min each)"
 	@echo "make clean      remove build/ (the tree too: export first)"
 
 run:
@@ -66,13 +67,16 @@ build: tree
 	@$(S)/kunit.sh build
 
 kunit: build
-	@for m in scalable legacy; do $(S)/kunit.sh exec $$m && $(S)/kunit-report.sh $$m || exit 1; done
+	@for m in $$($(S)/kunit.sh modes); do $(S)/kunit.sh exec $$m && $(S)/kunit-report.sh $$m || exit 1; done
 
 boot-test: build
 	@for m in scalable legacy; do $(S)/boot-test.sh $$m || exit 1; done
 
 checkpatch: tree
 	@$(S)/checkpatch.sh
+
+mutants: build
+	@$(S)/mutants.sh
 
 builds: tree
 	@$(S)/kunit.sh config && $(S)/builds.sh

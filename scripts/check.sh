@@ -82,7 +82,7 @@ if "$S/kunit.sh" config; then
 	step builds "$S/builds.sh"
 	say "building the test kernel (kunit.py build)"
 	if "$S/kunit.sh" build >"$OUT/kunit-build.txt" 2>&1; then
-		for mode in scalable legacy; do
+		for mode in $KUNIT_MODES; do
 			say "KUnit on emulated VT-d, $mode mode"
 			"$S/kunit.sh" exec "$mode"
 			step "kunit[$mode] report" "$S/kunit-report.sh" "$mode"

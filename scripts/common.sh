@@ -74,13 +74,27 @@ guest_log_reports() {
 	grep -aEn -m 20 'BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|INFO: task .* blocked|rcu: INFO|detected stalls|sleeping function called from invalid context|general protection fault|Oops|Kernel panic' "$1"
 }
 
-# QEMU's emulated VT-d machine, as the series' kunit qemu config defines it.
-# $1: scalable|legacy
+# QEMU's emulated VT-d machine, as the series' kunit qemu config defines it,
+# in each KUnit run. The KUnit runs (KUNIT_MODES of the target): scalable and legacy VT-d, and
+# per-mm, scalable mode booted with iommu.sva_kva_per_mm=1 (mainline's
+# per-process invalidation path), which runs the SVA suite only.
 vtd_mode_args() {
 	case $1 in
-	scalable) echo "-global intel-iommu.x-scalable-mode=on" ;;
+	scalable|per-mm|bench) echo "-global intel-iommu.x-scalable-mode=on" ;;
 	legacy) echo "-global intel-iommu.x-scalable-mode=off" ;;
 	*) die "unknown VT-d mode $1" ;;
+	esac
+}
+
+vtd_mode_kargs() {
+	case $1 in
+	per-mm) echo "iommu.sva_kva_per_mm=1" ;;
+	esac
+}
+
+vtd_mode_glob() {
+	case $1 in
+	per-mm) echo "intel_iommu_sva_kva*" ;;
 	esac
 }
 

@@ -2,9 +2,15 @@
 # The one test kernel, built and run with the kernel's kunit.py.
 #   kunit.sh config       write its .config (build/TARGET/kunit)
 #   kunit.sh build        configure and build it
+#   kunit.sh modes        the target's KUnit runs (KUNIT_MODES)
 #   kunit.sh exec MODE    run the KUnit suites on the emulated VT-d machine
-#                         in MODE (scalable|legacy); QEMU traces every
-#                         invalidation descriptor to build/TARGET/out/trace-MODE.log
+#                         in MODE (scalable|legacy|per-mm, see vtd_mode_args);
+#                         QEMU traces every invalidation descriptor to
+#                         build/TARGET/out/trace-MODE.log. Slow (benchmark)
+#                         cases are left out where the target sets
+#                         KUNIT_FILTER. The environment may add:
+#                         KUNIT_GLOB (suites to run), KUNIT_KARGS (kernel
+#                         command line), QEMU_EXTRA (QEMU arguments).
 . "$(dirname "$0")/common.sh"
 
 kunit() {
@@ -44,12 +50,21 @@ exec)
 	rm -f "$OUT"/{trace,kunit,guest}-"$mode".* "$OUT/kunit-$mode.rc" "$KBUILD/test.log"
 	# kunit.py exits non-zero when a test fails or the run crashed: kept
 	# for kunit-report.sh, which also reads the JSON.
+	args=()
+	kargs="$(vtd_mode_kargs "$mode") ${KUNIT_KARGS:-}"
+	[ -n "${kargs// /}" ] && args+=(--kernel_args="$kargs")
+	[ -n "${KUNIT_FILTER:-}" ] && args+=(--filter="$KUNIT_FILTER")
+	glob=${KUNIT_GLOB:-$(vtd_mode_glob "$mode")}
+	[ -n "$glob" ] && args+=("$glob")
 	rc=0
-	kunit exec --timeout=600 --json="$OUT/kunit-$mode.json" \
-		--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log" \
+	kunit exec --timeout=1800 --json="$OUT/kunit-$mode.json" "${args[@]}" \
+		--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log ${QEMU_EXTRA:-}" \
 		>"$OUT/kunit-$mode.txt" 2>&1 || rc=$?
 	echo "$rc" >"$OUT/kunit-$mode.rc"
 	cp "$KBUILD/test.log" "$OUT/guest-$mode.log" 2>/dev/null || : >"$OUT/guest-$mode.log"
 	;;
-*) die "usage: kunit.sh config | build | exec MODE" ;;
+modes)
+	echo "$KUNIT_MODES"
+	;;
+*) die "usage: kunit.sh config | build | exec MODE | modes" ;;
 esac
