@@ -7,6 +7,8 @@
 #   bench.sh [ITERATIONS [BOOTS]]
 . "$(dirname "$0")/common.sh"
 
+[ "${BENCH:-boot}" = kunit ] && exec "$TOP/scripts/bench-kunit.sh" "$@"
+
 ls "$TOP/bench/$TARGET/"*.patch >/dev/null 2>&1 ||
 	die "no benchmark for TARGET=$TARGET yet (bench/$TARGET/*.patch)"
 iters=${1:-20000}

@@ -73,7 +73,7 @@ for c in $(git -C "$TREE" rev-list --reverse base.."$head"); do
 	if kmake >"$log/build-$c.log" 2>&1; then
 		result PASS "builds: $subj"
 	else
-		grep -E 'error|Error' "$log/build-$c.log" | head -20
+		grep -m 20 -E 'error|Error' "$log/build-$c.log" || true
 		result FAIL "builds: $subj"
 		rc=1
 	fi

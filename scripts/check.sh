@@ -76,6 +76,16 @@ say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 say "checkpatch --strict"
 step checkpatch "$S/checkpatch.sh"
 
+if [ "${ARM64_CHECK:-0}" = 1 ]; then
+	say "arm64 cross build (where SVA does not share kernel page tables)"
+	if line=$("$S/arm64.sh"); then
+		result PASS "arm64: the series builds, x86-only tests off" "$line"
+	else
+		printf '%s\n' "$line"
+		result FAIL "arm64: the series builds, x86-only tests off"
+	fi
+fi
+
 say "configuring the test kernel (kunit.py config)"
 if "$S/kunit.sh" config; then
 	say "per-patch builds, W=1 + sparse, coccicheck"

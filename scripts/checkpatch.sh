@@ -16,7 +16,7 @@ while read -r p; do
 		--no-signoff --show-types --codespell --codespellfile "$CODESPELL_DICT" \
 		--color=never ${ignore:+--ignore "$ignore"} "$PATCHES/$p" 2>&1) || true
 	if printf '%s\n' "$out" | grep -qE 'No codespell typos will be found|Traceback'; then
-		printf '%s\n' "$out" | grep -E -A3 'No codespell|Traceback' | head -8
+		printf '%s\n' "$out" | grep -E -A3 'No codespell|Traceback' | sed -n '1,8p'
 		result FAIL "checkpatch $p" "checkpatch could not run codespell or spdxcheck"
 		rc=1
 		continue
@@ -25,7 +25,7 @@ while read -r p; do
 	if printf '%s\n' "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		result PASS "checkpatch $p" "${ignore:+ignored $ignore}"
 	else
-		printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK)|^#|^\+' | head -40
+		printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK)|^#|^\+' | sed -n '1,40p'
 		result FAIL "checkpatch $p" "$total"
 		rc=1
 	fi

@@ -77,10 +77,13 @@ guest_log_reports() {
 # QEMU's emulated VT-d machine, as the series' kunit qemu config defines it,
 # in each KUnit run. The KUnit runs (KUNIT_MODES of the target): scalable and legacy VT-d, and
 # per-mm, scalable mode booted with iommu.sva_kva_per_mm=1 (mainline's
-# per-process invalidation path), which runs the SVA suite only.
+# per-process invalidation path), and caching, scalable mode with caching
+# mode on (a virtual IOMMU, which the series keeps on that path), both
+# running the SVA suite only.
 vtd_mode_args() {
 	case $1 in
 	scalable|per-mm|bench) echo "-global intel-iommu.x-scalable-mode=on" ;;
+	caching) echo "-global intel-iommu.x-scalable-mode=on -global intel-iommu.caching-mode=on" ;;
 	legacy) echo "-global intel-iommu.x-scalable-mode=off" ;;
 	*) die "unknown VT-d mode $1" ;;
 	esac
@@ -94,7 +97,7 @@ vtd_mode_kargs() {
 
 vtd_mode_glob() {
 	case $1 in
-	per-mm) echo "intel_iommu_sva_kva*" ;;
+	per-mm|caching) echo "intel_iommu_sva_kva*" ;;
 	esac
 }
 

@@ -21,7 +21,7 @@ kunit_rc=$(cat "$OUT/kunit-$mode.rc" 2>/dev/null || echo missing)
 if [ "$kunit_rc" = 0 ]; then
 	result PASS "kunit[$mode]: kunit.py run succeeded"
 else
-	grep -aE 'ERROR|crashed|CRASHED' "$OUT/kunit-$mode.txt" | head -5
+	grep -m 5 -aE 'ERROR|crashed|CRASHED' "$OUT/kunit-$mode.txt" || true
 	result FAIL "kunit[$mode]: kunit.py run succeeded" "exit $kunit_rc"
 	rc=1
 fi

@@ -48,7 +48,7 @@ for f in "$dir"/*.patch; do
 	for mode in ${modes:-scalable}; do
 		"$TOP/scripts/kunit.sh" exec "$mode"
 		"$TOP/scripts/kunit-report.sh" "$mode" >"$mdir/$name-$mode.txt" 2>&1 || true
-		fails+=$(grep '^FAIL' "$mdir/$name-$mode.txt" | sed 's/^FAIL *//; s/  (.*//' | paste -sd';' -)
+		fails+=$(sed -n 's/^FAIL *//p' "$mdir/$name-$mode.txt" | sed 's/  (.*//' | paste -sd';' -)
 		cp "$OUT/guest-$mode.log" "$mdir/$name-guest-$mode.log" 2>/dev/null || true
 	done
 	if [ -n "$fails" ]; then

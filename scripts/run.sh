@@ -25,7 +25,7 @@ echo "== Series ($(git -C "$TREE" rev-list --count base..HEAD) patches)"
 git -C "$TREE" log --reverse --format='  %h %s' base..HEAD
 echo "== What the guest says about the IOMMU"
 { grep -aE 'DMAR: (Intel|dmar[0-9]|Host address|IOMMU enabled)|iommu: Default domain|DMAR-IR|scalable' "$guest" || true; } |
-	sed -E 's/^\[ *[0-9.]+\] //; s/^/  /' | head -12
+	sed -E 's/^\[ *[0-9.]+\] //; s/^/  /' | sed -n '1,12p'
 echo "== KUnit"
 { grep -aE '^\[[0-9:]+\] (Testing complete|=+ \[|\[(PASSED|FAILED|SKIPPED)\])' "$OUT/kunit-$mode.txt" || true; } |
 	sed -E 's/^\[[0-9:]+\] /  /'
