@@ -23,7 +23,7 @@ icount="-icount shift=4,sleep=off"
 
 run() {	# $1 label, $2 glob: one KUnit run in 'bench' mode, logs kept as $1
 	say "KUnit $2 (QEMU $icount)"
-	KUNIT_FILTER= KUNIT_GLOB=$2 QEMU_EXTRA=$icount "$TOP/scripts/kunit.sh" exec bench
+	KUNIT_TIMEOUT=3600 KUNIT_FILTER= KUNIT_GLOB=$2 QEMU_EXTRA=$icount "$TOP/scripts/kunit.sh" exec bench
 	for f in kunit-bench.txt guest-bench.log trace-bench.log; do
 		cp "$OUT/$f" "$out/$1-$f"
 	done

@@ -10,7 +10,8 @@
 #                         cases are left out where the target sets
 #                         KUNIT_FILTER. The environment may add:
 #                         KUNIT_GLOB (suites to run), KUNIT_KARGS (kernel
-#                         command line), QEMU_EXTRA (QEMU arguments).
+#                         command line), QEMU_EXTRA (QEMU arguments),
+#                         KUNIT_TIMEOUT (seconds, default 600).
 . "$(dirname "$0")/common.sh"
 
 kunit() {
@@ -57,7 +58,7 @@ exec)
 	glob=${KUNIT_GLOB:-$(vtd_mode_glob "$mode")}
 	[ -n "$glob" ] && args+=("$glob")
 	rc=0
-	kunit exec --timeout=1800 --json="$OUT/kunit-$mode.json" "${args[@]}" \
+	kunit exec --timeout="${KUNIT_TIMEOUT:-600}" --json="$OUT/kunit-$mode.json" "${args[@]}" \
 		--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log ${QEMU_EXTRA:-}" \
 		>"$OUT/kunit-$mode.txt" 2>&1 || rc=$?
 	echo "$rc" >"$OUT/kunit-$mode.rc"

@@ -9,6 +9,7 @@
 #   # modes: scalable per-mm      (KUnit runs to judge; default scalable)
 # Report: build/TARGET/out/mutants/report.txt; exit 1 if one survived or
 # could not be judged (did not apply or did not build).
+#   mutants.sh [GLOB]   only the defects whose file name matches GLOB
 . "$(dirname "$0")/common.sh"
 
 dir=$TOP/mutants/$TARGET
@@ -27,7 +28,7 @@ mkdir -p "$mdir"
 report=$mdir/report.txt
 : >"$report"
 killed=0 total=0 bad=0
-for f in "$dir"/*.patch; do
+for f in "$dir"/${1:-*}.patch; do
 	name=$(basename "$f" .patch)
 	what=$(sed -n 's/^# defect: //p' "$f" | head -1)
 	modes=$(sed -n 's/^# modes: //p' "$f" | head -1)
