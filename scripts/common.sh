@@ -75,11 +75,11 @@ guest_log_reports() {
 }
 
 # QEMU's emulated VT-d machine, as the series' kunit qemu config defines it,
-# in each KUnit run. The KUnit runs (KUNIT_MODES of the target): scalable and legacy VT-d, and
+# in each KUnit run (KUNIT_MODES of the target): scalable and legacy VT-d;
 # per-mm, scalable mode booted with iommu.sva_kva_per_mm=1 (mainline's
-# per-process invalidation path), and caching, scalable mode with caching
-# mode on (a virtual IOMMU, which the series keeps on that path), both
-# running the SVA suite only.
+# per-process invalidation path); caching, scalable mode with caching mode
+# on (a virtual IOMMU, kept on that path). per-mm and caching run the SVA
+# suite only; bench is scalable mode for make bench.
 vtd_mode_args() {
 	case $1 in
 	scalable|per-mm|bench) echo "-global intel-iommu.x-scalable-mode=on" ;;
