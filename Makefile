@@ -4,13 +4,15 @@
 
 S := scripts
 
-.PHONY: help run check bench deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds mutants clean
+.PHONY: help run check bench send signoff deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds mutants clean
 
 help:
 	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
 	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
 	@echo "make check      the whole test suite (CI runs this)"
 	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
+	@echo "make send       mail the mainline series (dry run; SEND=1 sends, V=2 for v2)"
+	@echo "make signoff    your Signed-off-by on every patch (branch 'signed'), before SEND=1"
 	@echo "make doctor     is every tool the workbench calls installed? (names the package)"
 	@echo "make fresh-check make check in a new Debian 12 root (debootstrap; root; not in CI)"
 	@echo "make deb        linux-image/linux-headers .debs from Debian's config (LSMOD=, DEB_CONFIG=full)"
@@ -35,6 +37,12 @@ check:
 
 bench: tree
 	@$(S)/bench.sh
+
+send:
+	@$(S)/send.sh
+
+signoff:
+	@$(S)/signoff.sh
 
 deps:
 	@$(S)/deps.sh

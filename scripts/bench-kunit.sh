@@ -11,7 +11,8 @@
 #    kernel page-table frees, invalidations and most pages pending; then
 #    again with bench/mainline/mainline-free-path.patch (mainline's one
 #    work run per free) applied in place and reverted.
-# Writes build/TARGET/out/bench/{table.txt,bench.dat,bench.png}.
+# Writes build/TARGET/out/bench/{table.txt,bench.dat,bench.png}; the
+# table ends with the series-code line that make send checks.
 #   bench-kunit.sh [--report]   (--report: redo table and plot only)
 . "$(dirname "$0")/common.sh"
 
@@ -33,6 +34,7 @@ run() {	# $1 label, $2 glob: one KUnit run in 'bench' mode, logs kept as $1
 # --report: only the table and the plot, from the logs of the last run.
 if [ "${1:-}" != --report ]; then
 "$TOP/scripts/kunit.sh" build >"$out/build.txt" 2>&1 || { tail -20 "$out/build.txt"; die "build failed"; }
+series_code_hash >"$out/series-code"
 run sva 'intel_iommu_sva_kva.sva_kva_bench'
 # The case's own checks and its measured stretches against QEMU's trace.
 # The whole-run IOTLB sum is left out: the bind-latency passes run in a
@@ -87,6 +89,8 @@ for k in series mainline; do
 	echo "deferred free, $k path: ${l:-no result}" >>"$out/table.txt"
 done
 { grep -h '' "$out/sva-verdict.txt" | grep -E '^(PASS|FAIL).*kernel = QEMU' || true; } >>"$out/table.txt"
+# The code measured (series_code_hash), checked by make send.
+echo "series-code: $(cat "$out/series-code" 2>/dev/null || echo unknown)" >>"$out/table.txt"
 
 gnuplot <<GP
 set terminal pngcairo size 1000,420 noenhanced

@@ -86,6 +86,14 @@ if [ "${ARM64_CHECK:-0}" = 1 ]; then
 	fi
 fi
 
+say "documentation: kernel-doc and htmldocs on what the series touches"
+step docs "$S/docs-check.sh"
+
+if [ "${SERIES_MAILED:-0}" = 1 ]; then
+	say "make send, for real, to an SMTP server on 127.0.0.1; git am back"
+	step send "$S/send-test.sh"
+fi
+
 say "configuring the test kernel (kunit.py config)"
 if "$S/kunit.sh" config; then
 	say "per-patch builds, W=1 + sparse, coccicheck"

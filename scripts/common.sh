@@ -55,6 +55,12 @@ kmake() {
 	make -C "$TREE" O="$KBUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" -s "$@"
 }
 
+# A hash of the series' changes outside Documentation/: make bench records
+# it with its numbers, and make send quotes numbers only of the same code.
+series_code_hash() {
+	tgit diff base series -- . ':(exclude)Documentation' | sha256sum | cut -c1-16
+}
+
 series_list() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series" 2>/dev/null || true
 }

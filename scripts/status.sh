@@ -17,7 +17,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$TOP/scripts/export.sh" --to "$tmp" >/dev/null
-if ! diff -r -q "$tmp" "$PATCHES" >"$tmp.diff" 2>&1; then
+# *.txt beside the patches (the cover letter, changelogs) are not commits.
+if ! diff -r -q -x '*.txt' "$tmp" "$PATCHES" >"$tmp.diff" 2>&1; then
 	echo "the tree's commits differ from patches/$TARGET/:"
 	sed -e "s|$tmp|tree|g" -e "s|$PATCHES|patches/$TARGET|g" -e 's/^/  /' "$tmp.diff"
 	rc=1

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# make send: mail the series of a target that goes to a list (SERIES_MAILED
+# in targets/T.conf) with git format-patch --cover-letter and git send-email.
+#   V=N        version: [PATCH vN n/M], with patches/T/changes-vN.txt as the
+#              cover letter's changelog (required from v2 on)
+#   SEND=1     really send; the default is git send-email --dry-run
+#   BENCH_TABLE=FILE  the make bench table the cover letter quotes
+#              (default build/T/out/bench/table.txt, the last make bench)
+#   SMTP_SERVER=, SMTP_PORT=  for git send-email (default: sendemail.*)
+# Recipients: get_maintainer.pl per patch (To: maintainers, Cc: reviewers
+# and lists), their union on the cover letter (scripts/recipients.sh).
+# SEND=1 mails branch 'signed' (make signoff) and refuses unless every
+# patch is signed off by the sender, git config user.name/user.email.
+. "$(dirname "$0")/common.sh"
+
+[ "${SERIES_MAILED:-0}" = 1 ] ||
+	die "the $TARGET series is not mailed (targets/$TARGET.conf): only a backport"
+require_series_branch
+"$TOP/scripts/status.sh" >/dev/null || die "tree and patches/$TARGET/ differ: make export or make apply first"
+V=${V:-1}
+[[ $V =~ ^[1-9][0-9]*$ ]] || die "V=$V: a version number"
+SEND=${SEND:-0}
+table=${BENCH_TABLE:-$OUT/bench/table.txt}
+send=$OUT/send/v$V
+
+# The numbers: the last make bench output, and only of this code.
+[ -s "$table" ] || die "no make bench output ($table): run make bench TARGET=$TARGET first"
+measured=$(sed -n 's/^series-code: //p' "$table")
+current=$(series_code_hash)
+[ "$measured" = "$current" ] ||
+	die "$table measured other code (series-code ${measured:-missing}, the series is $current): run make bench TARGET=$TARGET again"
+
+name=$(git -C "$TREE" config user.name || true)
+email=$(git -C "$TREE" config user.email || true)
+branch=series
+if [ "$SEND" = 1 ]; then
+	[ -n "$name" ] && [ -n "$email" ] || die "git config user.name/user.email: who sends?"
+	if [ "$name" = "$SERIES_NAME" ] || [ "$email" = "$SERIES_EMAIL" ]; then
+		die "refusing to send as the series identity ($SERIES_EMAIL): configure the sender's own"
+	fi
+	git -C "$TREE" rev-parse -q --verify signed >/dev/null || die "no branch 'signed': make signoff TARGET=$TARGET"
+	[ "$(git -C "$TREE" rev-parse signed^{tree})" = "$(git -C "$TREE" rev-parse series^{tree})" ] &&
+		[ "$(git -C "$TREE" rev-list --count base..signed)" = "$(git -C "$TREE" rev-list --count base..series)" ] ||
+		die "branch 'signed' is not the current series: make signoff TARGET=$TARGET again"
+	for c in $(git -C "$TREE" rev-list base..signed); do
+		git -C "$TREE" log -1 --format=%B "$c" | grep -qxF "Signed-off-by: $name <$email>" ||
+			die "$(git -C "$TREE" log -1 --format=%s "$c"): no Signed-off-by: $name <$email> (make signoff)"
+	done
+	branch=signed
+fi
+
+# The cover letter: the template with the bench numbers, as the branch
+# description that format-patch --cover-from-description=subject uses.
+ms() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e6 }'; }
+field() { sed -n "s/^$1.* $2=\([0-9]*\).*/\1/p" "$table" | sed -n 1p; }
+bind=$(grep -m1 'sva-bench-bind:' "$table" || true)
+for v in ns_ours ns_mainline; do
+	[[ $bind =~ $v=([0-9]+) ]] || die "$table: no $v in the bind line"
+done
+changes=
+if [ "$V" -gt 1 ]; then
+	[ -s "$PATCHES/changes-v$V.txt" ] || die "V=$V: write the changelog to patches/$TARGET/changes-v$V.txt"
+	changes=$(printf '\nChanges in v%s:\n%s' "$V" "$(cat "$PATCHES/changes-v$V.txt")")
+fi
+[[ $bind =~ ns_ours=([0-9]+) ]] && bind_ours=$(ms "${BASH_REMATCH[1]}")
+[[ $bind =~ ns_mainline=([0-9]+) ]] && bind_mainline=$(ms "${BASH_REMATCH[1]}")
+table_lines=$(grep -E '^ *(M|[0-9]+) \|' "$table")
+[ "$(printf '%s\n' "$table_lines" | wc -l)" -ge 5 ] || die "$table: no M table"
+cover=$(grep -v '^#' "$PATCHES/cover-letter.txt" | cat -s)
+cover=${cover//@TABLE@/$table_lines}
+cover=${cover//@BIND_MAINLINE_MS@/$bind_mainline}
+cover=${cover//@BIND_OURS_MS@/$bind_ours}
+cover=${cover//@CHURN_SERIES_INV@/$(field 'deferred free, series' invalidations)}
+cover=${cover//@CHURN_SERIES_PEAK@/$(field 'deferred free, series' peak_pending)}
+cover=${cover//@CHURN_MAINLINE_INV@/$(field 'deferred free, mainline' invalidations)}
+cover=${cover//@CHURN_MAINLINE_PEAK@/$(field 'deferred free, mainline' peak_pending)}
+cover=${cover//@BASE@/Linux $BASE_KERNELVERSION ($BASE_PKG $BASE_PKG_VERSION)}
+cover=${cover//@CHANGES@/$changes}
+[[ $cover =~ @[A-Z_]+@ ]] && die "cover letter: ${BASH_REMATCH[0]} not filled from $table"
+git -C "$TREE" config "branch.$branch.description" "$cover"
+
+rm -rf "$send"
+mkdir -p "$send"
+version=()
+[ "$V" -gt 1 ] && version=(-v "$V")
+git -C "$TREE" -c format.signOff=false format-patch -q --cover-letter \
+	--cover-from-description=subject "${version[@]}" --subject-prefix=PATCH \
+	--no-signature -o "$send" "base..$branch"
+say "$(find "$send" -name '*.patch' | wc -l) mails in $send (cover letter from make bench: $table)"
+
+# No Cc to the sender, nor to the commits' author: the neutral series
+# identity is no mailbox.
+args=(--confirm=never --no-annotate --suppress-cc=self --suppress-cc=author
+	--to-cmd="$TOP/scripts/recipients.sh to" --cc-cmd="$TOP/scripts/recipients.sh cc")
+[ -n "$name" ] && [ -n "$email" ] && args+=(--from="$name <$email>")
+[ -n "${SMTP_SERVER:-}" ] && args+=(--smtp-server="$SMTP_SERVER")
+[ -n "${SMTP_PORT:-}" ] && args+=(--smtp-server-port="$SMTP_PORT")
+if [ "$SEND" = 1 ]; then
+	say "git send-email as $name <$email>"
+	TARGET=$TARGET git -C "$TREE" send-email "${args[@]}" "$send"/*.patch </dev/null
+else
+	say "dry run (SEND=1 sends): who gets what"
+	TARGET=$TARGET git -C "$TREE" send-email --dry-run "${args[@]}" "$send"/*.patch </dev/null |
+		awk '/^From: /{ p = 1; print "" } /^Date: /{ p = 0 } p'
+fi
