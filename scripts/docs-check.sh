@@ -17,7 +17,8 @@ d=$OUT/docs
 rm -rf "$d"
 mkdir -p "$d/base"
 mapfile -t touched < <(git -C "$TREE" diff --name-only base series)
-norm() { sed -E 's/^(Warning|Error|warning|error): [^ ]+:[0-9]+:? /\1: /' | sort; }
+# Warnings without file and line: "Warning: F:L msg" (7.x), "F:L: warning: msg" (6.x).
+norm() { sed -E -e 's/^(Warning|Error|warning|error): [^ ]+:[0-9]+:? /\1: /' -e 's/^[^ ]+:[0-9]+: //' | sort; }
 
 new=() n=0
 for f in "${touched[@]}"; do
