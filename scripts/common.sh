@@ -58,7 +58,9 @@ kmake() {
 # A hash of the series' changes outside Documentation/: make bench records
 # it with its numbers, and make send quotes numbers only of the same code.
 series_code_hash() {
-	tgit diff base series -- . ':(exclude)Documentation' | sha256sum | cut -c1-16
+	tgit diff --full-index --no-renames --no-ext-diff --no-textconv \
+		--src-prefix=a/ --dst-prefix=b/ base series -- . ':(exclude)Documentation' |
+		sha256sum | cut -c1-16
 }
 
 series_list() {

@@ -16,7 +16,7 @@ export PATH=/usr/bin:$PATH
 d=$OUT/docs
 rm -rf "$d"
 mkdir -p "$d/base"
-mapfile -t touched < <(git -C "$TREE" diff --name-only base series)
+mapfile -t touched < <(git -C "$TREE" diff --name-only --diff-filter=d base series)
 # Warnings without file and line: "Warning: F:L msg" (7.x), "F:L: warning: msg" (6.x).
 norm() { sed -E -e 's/^(Warning|Error|warning|error): [^ ]+:[0-9]+:? /\1: /' -e 's/^[^ ]+:[0-9]+: //' | sort; }
 
@@ -49,7 +49,7 @@ if ! make -C "$TREE" O="$BUILD/docs" SPHINXDIRS="${dirs[*]}" htmldocs >"$d/htmld
 	result FAIL "make htmldocs SPHINXDIRS=\"${dirs[*]}\"" "failed, log: $d/htmldocs.log"
 	exit 0
 fi
-pat=$(printf '%s\n' "${touched[@]}" | sed 's/[.]/[.]/g' | paste -sd'|')
+pat=$(printf '%s\n' "${touched[@]}" | sed 's/[][\\.*^$+?(){}|]/\\&/g' | paste -sd'|')
 bad=$(grep -E '(WARNING|ERROR|Warning|Error)' "$d/htmldocs.log" | grep -E "$pat" || true)
 if [ -z "$bad" ]; then
 	result PASS "make htmldocs SPHINXDIRS=\"${dirs[*]}\": no warning on a touched file" \

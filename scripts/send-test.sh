@@ -5,11 +5,13 @@
 # build/T/out/send-test/. Then the mails as received: a cover letter and one
 # mail per patch, numbered [PATCH n/N], each in reply to the cover letter
 # and sent to everyone get_maintainer.pl names for its patch; git am of them
-# on the base rebuilds the tested series' tree. Also: send refuses without
-# current make bench numbers, without the sender's sign-off, and signoff
-# refuses the series identity. The sender is a test identity in a private
-# git config; nothing leaves the machine. The cover letter quotes the
-# committed make bench output, docs/bench-T.txt.
+# on the base rebuilds the tested series' tree and messages. Also: send
+# refuses without current make bench numbers, without the sender's
+# sign-off, as the series identity; signoff refuses the series identity;
+# V=2 (dry run) numbers the thread v2 and carries the changelog. The
+# sender is a test identity in a private git config, the signed branch
+# is 'check-signed'; nothing leaves the machine. The cover letter quotes
+# the committed make bench output, docs/bench-T.txt.
 . "$(dirname "$0")/common.sh"
 
 [ "${SERIES_MAILED:-0}" = 1 ] || exit 0
@@ -18,7 +20,7 @@ d=$OUT/send-test
 rm -rf "$d"
 mkdir -p "$d/mails"
 table=$TOP/docs/bench-$TARGET.txt
-export GIT_CONFIG_GLOBAL=$d/gitconfig
+export GIT_CONFIG_GLOBAL=$d/gitconfig GIT_CONFIG_NOSYSTEM=1 SIGNED_BRANCH=check-signed
 sender() { git config --file "$GIT_CONFIG_GLOBAL" user.name "$1"; git config --file "$GIT_CONFIG_GLOBAL" user.email "$2"; }
 sender "make check" check@localhost
 n=$(git -C "$TREE" rev-list --count base..series)
@@ -41,12 +43,29 @@ expect_refusal "send: refuses without make bench output" "no make bench output" 
 sed 's/^series-code: .*/series-code: 0000000000000000/' "$table" >"$d/stale.txt"
 expect_refusal "send: refuses numbers measured on other code" "measured other code" \
 	env BENCH_TABLE="$d/stale.txt" "$S/send.sh"
-git -C "$TREE" branch -q -D signed 2>/dev/null || true
+git -C "$TREE" branch -q -D "$SIGNED_BRANCH" 2>/dev/null || true
 expect_refusal "send: SEND=1 refuses a series not signed off" "make signoff" \
 	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
 sender "$SERIES_NAME" "$SERIES_EMAIL"
 expect_refusal "signoff: refuses the neutral series identity" "never signs off" "$S/signoff.sh"
+expect_refusal "send: SEND=1 refuses the neutral series identity" "series identity" \
+	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
 sender "make check" check@localhost
+
+# V=2: refused without a changelog; then a dry run numbered v2, with it.
+mkdir -p "$d/changes"
+expect_refusal "send: V=2 refuses without a changelog" "changes-v2.txt" \
+	env V=2 CHANGES_DIR="$d/changes" BENCH_TABLE="$table" "$S/send.sh"
+printf '%s\n' "- make check's changelog line: A & B, 50% \\d" >"$d/changes/changes-v2.txt"
+if V=2 CHANGES_DIR="$d/changes" BENCH_TABLE="$table" "$S/send.sh" >"$d/v2.log" 2>&1 &&
+	[ "$(grep -c "^Subject: \[PATCH v2 [0-9]*/$n\] " "$d/v2.log")" -eq $((n + 1)) ] &&
+	grep -qxF "- make check's changelog line: A & B, 50% \\d" "$OUT/send/v2/v2-0000-cover-letter.patch" &&
+	grep -qx 'Changes in v2:' "$OUT/send/v2/v2-0000-cover-letter.patch" &&
+	[ "$(awk '/^Subject: \[PATCH v2 0\//{ exit } /^To: /{ t++ } END { print t + 0 }' "$d/v2.log")" -eq 1 ]; then
+	result PASS "send: V=2 dry run: [PATCH v2 i/$n], the changelog in the cover letter"
+else
+	result FAIL "send: V=2 dry run: [PATCH v2 i/$n], the changelog in the cover letter" "$(tail -1 "$d/v2.log")"
+fi
 
 # The real send.
 /usr/bin/python3 "$S/smtp-sink.py" "$d/received.mbox" "$d/port" 2>"$d/smtp.log" &
@@ -78,6 +97,14 @@ hdr() {
 		END { print v }' "$1"
 }
 addrs() { grep -oE '[^<>", ]+@[^<>", ]+' | tr 'A-Z' 'a-z' | sort -u; }
+
+# Every mail is from the sender.
+from=$(for f in "$d"/mails/*; do hdr "$f" From; done | sort -u)
+if [ "$from" = "make check <check@localhost>" ]; then
+	result PASS "send: every mail is from the sender (git config), none from the series identity"
+else
+	result FAIL "send: every mail is from the sender" "From: $(printf '%s' "$from" | paste -sd'|')"
+fi
 
 # The thread: the cover letter, then patch i of n, each replying to it.
 cover= errs=()
@@ -148,10 +175,13 @@ if ! git -C "$wt" am -q "${am[@]}" >"$d/am.log" 2>&1; then
 	result FAIL "send: git am of the received mails on the base" "$(tail -1 "$d/am.log")"
 elif [ "$(git -C "$wt" rev-parse HEAD^{tree})" != "$(git -C "$TREE" rev-parse series^{tree})" ]; then
 	result FAIL "send: git am of the received mails on the base" "another tree than the series'"
+elif ! diff -q <(git -C "$wt" log --format=%B base..HEAD) \
+	<(git -C "$TREE" log --format=%B "base..$SIGNED_BRANCH") >/dev/null; then
+	result FAIL "send: git am of the received mails on the base" "other commit messages than the signed series'"
 elif [ "$(git -C "$wt" log --format='%an <%ae>' base..HEAD | sort -u)" != "$SERIES_NAME <$SERIES_EMAIL>" ]; then
 	result FAIL "send: git am of the received mails on the base" "authors: $(git -C "$wt" log --format='%an <%ae>' base..HEAD | sort -u | paste -sd,)"
 else
-	result PASS "send: git am of the received mails on the base gives the series' tree" \
+	result PASS "send: git am of the received mails on the base gives the series' tree and messages" \
 		"tree $(git -C "$wt" rev-parse --short HEAD^{tree}), author kept"
 fi
 

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # make send: mail the series of a target that goes to a list (SERIES_MAILED
 # in targets/T.conf) with git format-patch --cover-letter and git send-email.
-#   V=N        version: [PATCH vN n/M], with patches/T/changes-vN.txt as the
-#              cover letter's changelog (required from v2 on)
+#   V=N        version: [PATCH vN n/M]; from v2 on the cover letter carries
+#              the changelog patches/T/changes-vN.txt (and those of the
+#              versions between, newest first)
 #   SEND=1     really send; the default is git send-email --dry-run
 #   BENCH_TABLE=FILE  the make bench table the cover letter quotes
 #              (default build/T/out/bench/table.txt, the last make bench)
 #   SMTP_SERVER=, SMTP_PORT=  for git send-email (default: sendemail.*)
+#   SIGNED_BRANCH=, CHANGES_DIR=  (make check's send test)
 # Recipients: get_maintainer.pl per patch (To: maintainers, Cc: reviewers
 # and lists), their union on the cover letter (scripts/recipients.sh).
-# SEND=1 mails branch 'signed' (make signoff) and refuses unless every
-# patch is signed off by the sender, git config user.name/user.email.
+# SEND=1 mails branch 'signed' (make signoff) and refuses unless it is the
+# current series, every patch signed off by the sender (git config
+# user.name/user.email), and the sender is not the neutral series identity.
 . "$(dirname "$0")/common.sh"
 
 [ "${SERIES_MAILED:-0}" = 1 ] ||
@@ -20,72 +23,95 @@ require_series_branch
 V=${V:-1}
 [[ $V =~ ^[1-9][0-9]*$ ]] || die "V=$V: a version number"
 SEND=${SEND:-0}
+signed=${SIGNED_BRANCH:-signed}
+changes_dir=${CHANGES_DIR:-$PATCHES}
 table=${BENCH_TABLE:-$OUT/bench/table.txt}
 send=$OUT/send/v$V
 
 # The numbers: the last make bench output, and only of this code.
 [ -s "$table" ] || die "no make bench output ($table): run make bench TARGET=$TARGET first"
 measured=$(sed -n 's/^series-code: //p' "$table")
-current=$(series_code_hash)
+current=$(series_code_hash) || die "cannot hash the series"
 [ "$measured" = "$current" ] ||
 	die "$table measured other code (series-code ${measured:-missing}, the series is $current): run make bench TARGET=$TARGET again"
+! grep -q '^FAIL ' "$table" || die "$table has FAIL lines: a bench run that failed is not quoted"
 
 name=$(git -C "$TREE" config user.name || true)
 email=$(git -C "$TREE" config user.email || true)
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 branch=series
 if [ "$SEND" = 1 ]; then
 	[ -n "$name" ] && [ -n "$email" ] || die "git config user.name/user.email: who sends?"
-	if [ "$name" = "$SERIES_NAME" ] || [ "$email" = "$SERIES_EMAIL" ]; then
+	if [ "$name" = "$SERIES_NAME" ] || [ "$(lower "$email")" = "$(lower "$SERIES_EMAIL")" ]; then
 		die "refusing to send as the series identity ($SERIES_EMAIL): configure the sender's own"
 	fi
-	git -C "$TREE" rev-parse -q --verify signed >/dev/null || die "no branch 'signed': make signoff TARGET=$TARGET"
-	[ "$(git -C "$TREE" rev-parse signed^{tree})" = "$(git -C "$TREE" rev-parse series^{tree})" ] &&
-		[ "$(git -C "$TREE" rev-list --count base..signed)" = "$(git -C "$TREE" rev-list --count base..series)" ] ||
-		die "branch 'signed' is not the current series: make signoff TARGET=$TARGET again"
-	for c in $(git -C "$TREE" rev-list base..signed); do
-		git -C "$TREE" log -1 --format=%B "$c" | grep -qxF "Signed-off-by: $name <$email>" ||
-			die "$(git -C "$TREE" log -1 --format=%s "$c"): no Signed-off-by: $name <$email> (make signoff)"
+	git -C "$TREE" rev-parse -q --verify "$signed" >/dev/null || die "no branch '$signed': make signoff TARGET=$TARGET"
+	[ "$(git -C "$TREE" config "branch.$signed.series" || true)" = "$(git -C "$TREE" rev-parse series)" ] ||
+		die "branch '$signed' was signed off from another series: make signoff TARGET=$TARGET again"
+	# The trailer as git writes it for this identity.
+	ident=$(git -C "$TREE" var GIT_COMMITTER_IDENT | sed 's/ [0-9]* [-+][0-9]*$//')
+	for c in $(git -C "$TREE" rev-list "base..$signed"); do
+		git -C "$TREE" log -1 --format=%B "$c" | grep -qxF "Signed-off-by: $ident" ||
+			die "$(git -C "$TREE" log -1 --format=%s "$c"): no Signed-off-by: $ident (make signoff)"
 	done
-	branch=signed
+	branch=$signed
 fi
 
 # The cover letter: the template with the bench numbers, as the branch
 # description that format-patch --cover-from-description=subject uses.
 ms() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e6 }'; }
-field() { sed -n "s/^$1.* $2=\([0-9]*\).*/\1/p" "$table" | sed -n 1p; }
+field() {
+	local v
+	v=$(sed -n "s/^$1.* $2=\([0-9][0-9]*\).*/\1/p" "$table" | sed -n 1p)
+	[ -n "$v" ] || die "$table: no $2 in the '$1' line"
+	printf '%s' "$v"
+}
 bind=$(grep -m1 'sva-bench-bind:' "$table" || true)
-for v in ns_ours ns_mainline; do
-	[[ $bind =~ $v=([0-9]+) ]] || die "$table: no $v in the bind line"
-done
+[[ $bind =~ ns_ours=([0-9]+) ]] || die "$table: no ns_ours in a sva-bench-bind line"
+bind_ours=$(ms "${BASH_REMATCH[1]}")
+[[ $bind =~ ns_mainline=([0-9]+) ]] || die "$table: no ns_mainline in a sva-bench-bind line"
+bind_mainline=$(ms "${BASH_REMATCH[1]}")
+table_lines=$(grep -E '^ *(M|[0-9]+) \|' "$table" || true)
+[ "$(printf '%s\n' "$table_lines" | grep -c '|')" -ge 5 ] || die "$table: no M table"
+churn_series_inv=$(field 'deferred free, series' invalidations)
+churn_series_peak=$(field 'deferred free, series' peak_pending)
+churn_mainline_inv=$(field 'deferred free, mainline' invalidations)
+churn_mainline_peak=$(field 'deferred free, mainline' peak_pending)
 changes=
 if [ "$V" -gt 1 ]; then
-	[ -s "$PATCHES/changes-v$V.txt" ] || die "V=$V: write the changelog to patches/$TARGET/changes-v$V.txt"
-	changes=$(printf '\nChanges in v%s:\n%s' "$V" "$(cat "$PATCHES/changes-v$V.txt")")
+	[ -s "$changes_dir/changes-v$V.txt" ] ||
+		die "V=$V: write the changelog to patches/$TARGET/changes-v$V.txt"
+	for ((v = V; v > 1; v--)); do
+		[ -s "$changes_dir/changes-v$v.txt" ] || continue
+		changes+=$(printf '\nChanges in v%s:\n%s\n' "$v" "$(cat "$changes_dir/changes-v$v.txt")")
+		changes+=$'\n'
+	done
 fi
-[[ $bind =~ ns_ours=([0-9]+) ]] && bind_ours=$(ms "${BASH_REMATCH[1]}")
-[[ $bind =~ ns_mainline=([0-9]+) ]] && bind_mainline=$(ms "${BASH_REMATCH[1]}")
-table_lines=$(grep -E '^ *(M|[0-9]+) \|' "$table")
-[ "$(printf '%s\n' "$table_lines" | wc -l)" -ge 5 ] || die "$table: no M table"
 cover=$(grep -v '^#' "$PATCHES/cover-letter.txt" | cat -s)
-cover=${cover//@TABLE@/$table_lines}
-cover=${cover//@BIND_MAINLINE_MS@/$bind_mainline}
-cover=${cover//@BIND_OURS_MS@/$bind_ours}
-cover=${cover//@CHURN_SERIES_INV@/$(field 'deferred free, series' invalidations)}
-cover=${cover//@CHURN_SERIES_PEAK@/$(field 'deferred free, series' peak_pending)}
-cover=${cover//@CHURN_MAINLINE_INV@/$(field 'deferred free, mainline' invalidations)}
-cover=${cover//@CHURN_MAINLINE_PEAK@/$(field 'deferred free, mainline' peak_pending)}
-cover=${cover//@BASE@/Linux $BASE_KERNELVERSION ($BASE_PKG $BASE_PKG_VERSION)}
-cover=${cover//@CHANGES@/$changes}
-[[ $cover =~ @[A-Z_]+@ ]] && die "cover letter: ${BASH_REMATCH[0]} not filled from $table"
+# Quoted replacements: bash 5.2 would expand '&' in them.
+cover=${cover//@TABLE@/"$table_lines"}
+cover=${cover//@BIND_MAINLINE_MS@/"$bind_mainline"}
+cover=${cover//@BIND_OURS_MS@/"$bind_ours"}
+cover=${cover//@CHURN_SERIES_INV@/"$churn_series_inv"}
+cover=${cover//@CHURN_SERIES_PEAK@/"$churn_series_peak"}
+cover=${cover//@CHURN_MAINLINE_INV@/"$churn_mainline_inv"}
+cover=${cover//@CHURN_MAINLINE_PEAK@/"$churn_mainline_peak"}
+cover=${cover//@BASE@/"Linux $BASE_KERNELVERSION ($BASE_PKG $BASE_PKG_VERSION)"}
+cover=${cover//@CHANGES@/"$changes"}
+if [[ $cover =~ @[A-Z_]+@ ]]; then
+	die "cover letter: ${BASH_REMATCH[0]} not filled from $table"
+fi
 git -C "$TREE" config "branch.$branch.description" "$cover"
 
+# format-patch without the user's format.* and diff.* settings.
 rm -rf "$send"
 mkdir -p "$send"
 version=()
 [ "$V" -gt 1 ] && version=(-v "$V")
-git -C "$TREE" -c format.signOff=false format-patch -q --cover-letter \
-	--cover-from-description=subject "${version[@]}" --subject-prefix=PATCH \
-	--no-signature -o "$send" "base..$branch"
+GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	git -C "$TREE" -c user.name="${name:-$SERIES_NAME}" -c user.email="${email:-$SERIES_EMAIL}" \
+	format-patch -q --cover-letter --cover-from-description=subject "${version[@]}" \
+	--subject-prefix=PATCH --no-signature -o "$send" "base..$branch"
 say "$(find "$send" -name '*.patch' | wc -l) mails in $send (cover letter from make bench: $table)"
 
 # No Cc to the sender, nor to the commits' author: the neutral series

@@ -1,16 +1,20 @@
 #!/usr/bin/python3
 """An SMTP server on 127.0.0.1 that appends every mail it receives to an
-mbox, for make check's send test. Writes the port it listens on to
-PORTFILE once it accepts connections; stops on SIGTERM or SIGINT.
+mbox in mboxrd form (what git mailsplit --mboxrd reads back exactly), for
+make check's send test. Writes the port it listens on to PORTFILE once it
+accepts connections; stops on SIGTERM or SIGINT.
 
     smtp-sink.py MBOX PORTFILE
 """
-import mailbox
+import re
 import signal
 import socket
 import sys
+import time
 
 from aiosmtpd.controller import Controller
+
+FROM_LINE = re.compile(rb'^(>*From )', re.MULTILINE)
 
 
 class MboxHandler:
@@ -18,13 +22,13 @@ class MboxHandler:
         self.path = path
 
     async def handle_DATA(self, server, session, envelope):
-        box = mailbox.mbox(self.path)
-        box.lock()
-        try:
-            box.add(envelope.original_content.replace(b'\r\n', b'\n'))
-            box.flush()
-        finally:
-            box.unlock()
+        body = envelope.original_content.replace(b'\r\n', b'\n')
+        if not body.endswith(b'\n'):
+            body += b'\n'
+        sep = 'From %s %s\n' % (envelope.mail_from or 'MAILER-DAEMON',
+                                time.asctime(time.gmtime()))
+        with open(self.path, 'ab') as f:
+            f.write(sep.encode() + FROM_LINE.sub(rb'>\1', body) + b'\n')
         return '250 OK'
 
 
