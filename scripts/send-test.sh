@@ -59,7 +59,7 @@ expect_refusal "send: V=2 refuses without a changelog" "changes-v2.txt" \
 printf '%s\n' "- make check's changelog line: A & B, 50% \\d" >"$d/changes/changes-v2.txt"
 if V=2 CHANGES_DIR="$d/changes" BENCH_TABLE="$table" "$S/send.sh" >"$d/v2.log" 2>&1 &&
 	[ "$(grep -c "^Subject: \[PATCH v2 [0-9]*/$n\] " "$d/v2.log")" -eq $((n + 1)) ] &&
-	grep -qxF "- make check's changelog line: A & B, 50% \\d" "$OUT/send/v2/v2-0000-cover-letter.patch" &&
+	grep -qxF -e "- make check's changelog line: A & B, 50% \\d" "$OUT/send/v2/v2-0000-cover-letter.patch" &&
 	grep -qx 'Changes in v2:' "$OUT/send/v2/v2-0000-cover-letter.patch" &&
 	[ "$(awk '/^Subject: \[PATCH v2 0\//{ exit } /^To: /{ t++ } END { print t + 0 }' "$d/v2.log")" -eq 1 ]; then
 	result PASS "send: V=2 dry run: [PATCH v2 i/$n], the changelog in the cover letter"
