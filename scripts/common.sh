@@ -63,6 +63,21 @@ series_code_hash() {
 		sha256sum | cut -c1-16
 }
 
+# The sender: git config user.name/user.email of the tree, into $name and
+# $email. sender_identity --required: both set, and not the neutral series
+# identity, which never signs off or sends; else die with $1's words.
+sender_identity() {
+	name=$(git -C "$TREE" config user.name || true)
+	email=$(git -C "$TREE" config user.email || true)
+	[ "${1:-}" = --required ] || return 0
+	[ -n "$name" ] && [ -n "$email" ] ||
+		die "git config user.name and user.email are not set: the sign-off and the mail are the sender's own"
+	if [ "$name" = "$SERIES_NAME" ] ||
+		[ "$(printf '%s' "$email" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$SERIES_EMAIL" | tr '[:upper:]' '[:lower:]')" ]; then
+		die "git config names the series identity ($SERIES_EMAIL), which never signs off or sends: configure the sender's own"
+	fi
+}
+
 series_list() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series" 2>/dev/null || true
 }

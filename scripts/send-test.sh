@@ -48,7 +48,7 @@ expect_refusal "send: SEND=1 refuses a series not signed off" "make signoff" \
 	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
 sender "$SERIES_NAME" "$SERIES_EMAIL"
 expect_refusal "signoff: refuses the neutral series identity" "never signs off" "$S/signoff.sh"
-expect_refusal "send: SEND=1 refuses the neutral series identity" "series identity" \
+expect_refusal "send: SEND=1 refuses the neutral series identity" "never signs off or sends" \
 	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
 sender "make check" check@localhost
 

@@ -36,15 +36,10 @@ current=$(series_code_hash) || die "cannot hash the series"
 	die "$table measured other code (series-code ${measured:-missing}, the series is $current): run make bench TARGET=$TARGET again"
 ! grep -q '^FAIL ' "$table" || die "$table has FAIL lines: a bench run that failed is not quoted"
 
-name=$(git -C "$TREE" config user.name || true)
-email=$(git -C "$TREE" config user.email || true)
-lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 branch=series
+sender_identity
 if [ "$SEND" = 1 ]; then
-	[ -n "$name" ] && [ -n "$email" ] || die "git config user.name/user.email: who sends?"
-	if [ "$name" = "$SERIES_NAME" ] || [ "$(lower "$email")" = "$(lower "$SERIES_EMAIL")" ]; then
-		die "refusing to send as the series identity ($SERIES_EMAIL): configure the sender's own"
-	fi
+	sender_identity --required
 	git -C "$TREE" rev-parse -q --verify "$signed" >/dev/null || die "no branch '$signed': make signoff TARGET=$TARGET"
 	[ "$(git -C "$TREE" config "branch.$signed.series" || true)" = "$(git -C "$TREE" rev-parse series)" ] ||
 		die "branch '$signed' was signed off from another series: make signoff TARGET=$TARGET again"

@@ -10,14 +10,7 @@
 
 require_series_branch
 signed=${SIGNED_BRANCH:-signed}
-name=$(git -C "$TREE" config user.name || true)
-email=$(git -C "$TREE" config user.email || true)
-[ -n "$name" ] && [ -n "$email" ] ||
-	die "git config user.name and user.email are not set: the sign-off is the sender's own"
-if [ "$name" = "$SERIES_NAME" ] ||
-	[ "$(printf '%s' "$email" | tr '[:upper:]' '[:lower:]')" = "$SERIES_EMAIL" ]; then
-	die "git config names the series identity ($SERIES_NAME <$SERIES_EMAIL>), which never signs off: configure the sender's own"
-fi
+sender_identity --required
 
 wt=$BUILD/send-wt
 if ! git -C "$wt" rev-parse -q --verify HEAD >/dev/null 2>&1; then
