@@ -89,7 +89,7 @@ done
 pci=$(readlink -f /sys/block/vda/device/..)
 grp=$(readlink -f "$pci/iommu_group")
 r "vda at ${pci##*/}, iommu group ${grp##*/} type $(cat "$grp/type")"
-for f in /sys/kernel/debug/iommu/sva_kva /sys/kernel/debug/kernel_pgtable_free; do
+for f in /sys/kernel/debug/iommu/sva_kva; do
 	if cat "$f" >/tmp/counters 2>/dev/null; then
 		r "counters $f"
 		sed 's/^/deb-test:   /' /tmp/counters
@@ -165,7 +165,7 @@ grep -q 'vtd_reg_dmar_root.*scalable 1\|vtd_reg_dmar_root.*extended 1' "$trace" 
 grep -q '^deb-test: vda at .* type DMA' "$report.txt" &&
 	check PASS "root disk translated by the IOMMU (group type DMA)" ||
 	check FAIL "root disk translated by the IOMMU (group type DMA)"
-for f in iommu/sva_kva kernel_pgtable_free; do
+for f in iommu/sva_kva; do
 	grep -qx "deb-test: counters /sys/kernel/debug/$f" "$report.txt" &&
 		check PASS "debugfs $f readable" ||
 		check FAIL "debugfs $f readable"
