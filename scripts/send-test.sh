@@ -22,7 +22,7 @@ mkdir -p "$d/mails"
 table=$TOP/docs/bench-$TARGET.txt
 export GIT_CONFIG_GLOBAL=$d/gitconfig GIT_CONFIG_NOSYSTEM=1 SIGNED_BRANCH=check-signed
 sender() { git config --file "$GIT_CONFIG_GLOBAL" user.name "$1"; git config --file "$GIT_CONFIG_GLOBAL" user.email "$2"; }
-sender "make check" check@localhost
+sender "make check" check@example.org
 n=$(git -C "$TREE" rev-list --count base..series)
 
 # expect NAME PATTERN command...: the command fails, saying PATTERN.
@@ -50,7 +50,7 @@ sender "$SERIES_NAME" "$SERIES_EMAIL"
 expect_refusal "signoff: refuses the neutral series identity" "never signs off" "$S/signoff.sh"
 expect_refusal "send: SEND=1 refuses the neutral series identity" "never signs off or sends" \
 	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
-sender "make check" check@localhost
+sender "make check" check@example.org
 
 # V=2: refused without a changelog; then a dry run numbered v2, with it.
 mkdir -p "$d/changes"
@@ -100,7 +100,7 @@ addrs() { grep -oE '[^<>", ]+@[^<>", ]+' | tr 'A-Z' 'a-z' | sort -u; }
 
 # Every mail is from the sender.
 from=$(for f in "$d"/mails/*; do hdr "$f" From; done | sort -u)
-if [ "$from" = "make check <check@localhost>" ]; then
+if [ "$from" = "make check <check@example.org>" ]; then
 	result PASS "send: every mail is from the sender (git config), none from the series identity"
 else
 	result FAIL "send: every mail is from the sender" "From: $(printf '%s' "$from" | paste -sd'|')"
@@ -186,7 +186,7 @@ else
 fi
 
 # A sign-off by someone else than the sender does not do.
-sender "someone else" else@localhost
+sender "someone else" else@example.org
 expect_refusal "send: SEND=1 refuses a sign-off that is not the sender's" "no Signed-off-by" \
 	env SEND=1 BENCH_TABLE="$table" "$S/send.sh"
 exit 0
