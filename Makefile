@@ -4,7 +4,7 @@
 
 S := scripts
 
-.PHONY: help run check bench send signoff deps doctor fresh-check deb deb-test tree apply export status build kunit boot-test checkpatch builds mutants clean
+.PHONY: help run check bench send signoff deps doctor fresh-check deb deb-test rebase tree apply export status build kunit boot-test checkpatch builds mutants clean
 
 help:
 	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
@@ -17,6 +17,7 @@ help:
 	@echo "make fresh-check make check in a new Debian 12 root (debootstrap; root; not in CI)"
 	@echo "make deb        linux-image/linux-headers .debs from Debian's config (LSMOD=, DEB_CONFIG=full)"
 	@echo "make deb-test   boot the .deb with Debian userspace on emulated VT-d (root; not in make check)"
+	@echo "make rebase     move the series to Debian's newest upload of its base (VERSION=, CONTINUE=1)"
 	@echo "make tree       unpack the pinned base and apply patches/T/ (build/T/linux)"
 	@echo "make apply      reset build/T/linux to base and re-apply patches/T/"
 	@echo "make export     write build/T/linux's commits since base to patches/T/"
@@ -58,6 +59,9 @@ deb:
 
 deb-test:
 	@$(S)/deb-test.sh
+
+rebase: deps
+	@$(S)/rebase.sh
 
 tree: deps
 	@$(S)/tree.sh

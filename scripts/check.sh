@@ -62,6 +62,7 @@ mkdir -p "$OUT"
 say "doctor: the tools every check calls"
 if "$S/doctor.sh" >"$OUT/doctor.txt" 2>&1; then
 	result PASS "doctor: every tool the workbench calls is present" "$(grep -c '^  ok' "$OUT/doctor.txt") tools"
+	grep '^note:' "$OUT/doctor.txt" || true
 else
 	cat "$OUT/doctor.txt"
 	result FAIL "doctor: every tool the workbench calls is present"

@@ -190,3 +190,78 @@ unmount_all() {
 	done
 	MOUNTED=()
 }
+
+# unpack_base TARBALL PKG_VERSION KERNELVERSION DATE DEST: the base tree
+# at DEST, as a git repository whose commits have fixed identities and
+# dates, so that their hashes are the same on every machine: tag "debian"
+# (the tarball as unpacked), tag "base" (plus the .gitignore fix), on
+# branch base-branch. tree.sh makes the target's tree with it, rebase.sh a
+# newer upload's.
+unpack_base() {
+	local tarball=$1 pkgver=$2 kver=$3 date=$4 dest=$5 tmp ver
+	say "unpacking $BASE_PKG $pkgver"
+	tmp=$dest.unpack.$$
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	tar -C "$tmp" -xf "$tarball"
+	[ -d "$tmp/$BASE_PKG" ] || die "$tarball has no $BASE_PKG/ directory"
+	ver=$(make -s -C "$tmp/$BASE_PKG" kernelversion)
+	[ "$ver" = "$kver" ] ||
+		die "$tarball unpacks to Linux $ver, expected $kver"
+	rm -rf "$dest"
+	mv "$tmp/$BASE_PKG" "$dest" && rmdir "$tmp"
+
+	say "committing the base (git)"
+	git -C "$dest" init -q -b base-branch
+	git -C "$dest" config core.autocrlf false
+	git -C "$dest" config gc.auto 0
+	git -C "$dest" add -A -f .
+	GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" \
+		TREE=$dest tgit commit -q --no-verify -m "$BASE_PKG $pkgver (Linux $ver)"
+	git -C "$dest" tag debian
+	# Debian's source package ignores every top-level path (its packaging
+	# repo's rule), which would hide all work from git: drop that rule.
+	perl -0pi -e 's{#\n# Debian packaging:.*?^!/debian/\n}{}ms' "$dest/.gitignore"
+	git -C "$dest" add .gitignore
+	GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" \
+		TREE=$dest tgit commit -q --no-verify -m "Drop Debian packaging rules from .gitignore"
+	git -C "$dest" tag base
+}
+
+# apt-get or apt-cache (first argument) on the target's Debian suite: the
+# host's own lists when BASE_SUITE is empty, else a private sources list
+# under build/apt/ that points at the host's Debian mirror (nothing is
+# installed from it; target_apt_update writes its lists).
+target_apt() {
+	local tool=$1 apt=$BUILD_ROOT/apt/$BASE_SUITE
+	shift
+	if [ -z "$BASE_SUITE" ]; then
+		"$tool" -q "$@"
+		return
+	fi
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	[ -f "$apt/sources.list" ] ||
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(apt_uri bookworm) $BASE_SUITE main" >"$apt/sources.list"
+	"$tool" -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
+		-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root -q "$@"
+}
+target_apt_update() {
+	local log=$BUILD_ROOT/apt/update-${BASE_SUITE:-host}.log
+	mkdir -p "$BUILD_ROOT/apt"
+	[ "$(id -u)" -eq 0 ] || die "reading Debian's package lists (apt-get update) needs root"
+	target_apt apt-get update >"$log" 2>&1 ||
+		{ tail -5 "$log" >&2; die "apt-get update of ${BASE_SUITE:-the host suites} failed (log: $log)"; }
+}
+
+# The versions of package $1 the target's suite serves, newest first, as
+# the apt lists last read say (empty if none).
+served_versions() {
+	target_apt apt-cache madison "$1" 2>/dev/null |
+		awk -F'|' '{ gsub(/[ \t]/, "", $2); if ($2 != "") print $2 }' | sort -u |
+		python3 -c '
+import functools, subprocess, sys
+def cmp(a, b):
+    return -1 if subprocess.call(["dpkg", "--compare-versions", a, "lt", b]) == 0 else 1
+vs = sorted({l.strip() for l in sys.stdin if l.strip()}, key=functools.cmp_to_key(cmp), reverse=True)
+print("\n".join(vs))'
+}

@@ -47,9 +47,9 @@ if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"${TMPDIR:-
 	for p in "${missing[@]}"; do
 		case $p in
 		*=*)
-			echo >&2
-			apt-cache policy "${p%%=*}" >&2 || true
-			echo "pinned: $p (targets/$TARGET.conf); if Debian no longer serves it, rebase the series and update the pin" >&2
+			echo "pinned: $p (targets/$TARGET.conf); Debian serves: $(served_versions "${p%%=*}" | paste -sd' ')" >&2
+			served_versions "${p%%=*}" | grep -qxF "${p#*=}" ||
+				echo "Debian no longer serves ${p#*=}: move the series to the newest upload with 'make rebase TARGET=$TARGET'" >&2
 			;;
 		esac
 	done

@@ -51,6 +51,15 @@ if printf '%s\n' "${groups[@]}" | grep -qx deb; then
 	base_pkg "$BASE_CONFIG_PKG" "$BASE_CONFIG_FILE" "Debian's config for make deb"
 fi
 
+# A note, never a failure: has Debian published a newer upload of the base
+# than the pin? (As the apt lists last read say: make deps and make rebase
+# read them.)
+newest=$(served_versions "$BASE_PKG" | sed -n 1p)
+if [ -n "$newest" ] && [ "$newest" != "$BASE_PKG_VERSION" ] &&
+	dpkg --compare-versions "$newest" gt "$BASE_PKG_VERSION"; then
+	echo "note: Debian serves $BASE_PKG $newest, newer than the pin $BASE_PKG_VERSION (targets/$TARGET.conf): make rebase TARGET=$TARGET"
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ')"
 	if [ "${groups[*]}" = check ]; then

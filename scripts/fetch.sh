@@ -1,35 +1,33 @@
 #!/usr/bin/env bash
-# Download base packages of a target whose Debian suite the host's apt does
-# not use (targets/*.conf: BASE_SUITE), through a private sources list that
-# points at the host's own Debian mirror, and unpack them under build/debs/
-# (never installed). The target's pinned version, or a clear error.
-#   fetch.sh PKG...
+# Download base packages of the target from its Debian suite
+# (targets/*.conf: BASE_SUITE; the host's own suites when it is empty) and
+# unpack them under build/debs/PKG_VERSION/ (never installed). The
+# target's pinned version, or the one --version names (make rebase); a
+# clear error, with the versions Debian does serve, when it is gone.
+#   fetch.sh [--version V] PKG...
 . "$(dirname "$0")/common.sh"
 
-[ -n "$BASE_SUITE" ] || die "TARGET=$TARGET uses the host's suites: nothing to fetch"
-apt=$BUILD_ROOT/apt/$BASE_SUITE
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$BUILD_ROOT/debs"
-mirror=$(apt_uri bookworm)
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BASE_SUITE main" >"$apt/sources.list"
-aptopts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-	-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root -q)
+version=$BASE_PKG_VERSION
+if [ "${1:-}" = --version ]; then
+	version=$2
+	shift 2
+fi
+apt=$BUILD_ROOT/apt/${BASE_SUITE:-host}
+mkdir -p "$apt" "$BUILD_ROOT/debs"
 updated=
 for pkg in "$@"; do
-	dest=$BUILD_ROOT/debs/${pkg}_$BASE_PKG_VERSION
+	dest=$BUILD_ROOT/debs/${pkg}_$version
 	[ -d "$dest" ] && continue
 	if [ -z "$updated" ]; then
-		say "reading Debian's $BASE_SUITE package list (private sources list under $apt)"
-		apt-get "${aptopts[@]}" update >"$apt/update.log" 2>&1 ||
-			{ tail -5 "$apt/update.log"; die "apt-get update of $BASE_SUITE failed"; }
+		say "reading Debian's ${BASE_SUITE:-bookworm} package lists"
+		target_apt_update
 		updated=1
 	fi
-	say "downloading $pkg $BASE_PKG_VERSION from $BASE_SUITE"
+	say "downloading $pkg $version from ${BASE_SUITE:-the host suites}"
 	rm -f "$apt/${pkg}"_*.deb
-	if ! (cd "$apt" && apt-get "${aptopts[@]}" download "$pkg=$BASE_PKG_VERSION") >"$apt/download.log" 2>&1; then
+	if ! (cd "$apt" && target_apt apt-get download "$pkg=$version") >"$apt/download.log" 2>&1; then
 		tail -5 "$apt/download.log" >&2
-		apt-cache "${aptopts[@]}" policy "$pkg" >&2 || true
-		die "Debian's $BASE_SUITE does not serve $pkg $BASE_PKG_VERSION (targets/$TARGET.conf): if it moved on, update the pin and rebase the series"
+		die "Debian does not serve $pkg $version; it serves: $(served_versions "$pkg" | paste -sd' ')${BASE_SUITE:+ (in $BASE_SUITE)}. If the pin is old: make rebase TARGET=$TARGET"
 	fi
 	rm -rf "$dest.tmp"
 	dpkg-deb -x "$apt/${pkg}_"*.deb "$dest.tmp"

@@ -20,34 +20,9 @@ check_installed_base() {
 }
 
 make_base() {
-	local tmp ver
 	check_installed_base
-	say "unpacking $BASE_PKG $BASE_PKG_VERSION"
-	tmp=$BUILD/unpack.$$
-	rm -rf "$tmp" && mkdir -p "$tmp"
-	tar -C "$tmp" -xf "$BASE_TARBALL_FILE"
-	[ -d "$tmp/$BASE_PKG" ] || die "$BASE_TARBALL_FILE has no $BASE_PKG/ directory"
-	ver=$(make -s -C "$tmp/$BASE_PKG" kernelversion)
-	[ "$ver" = "$BASE_KERNELVERSION" ] ||
-		die "$BASE_TARBALL_FILE unpacks to Linux $ver, targets/$TARGET.conf expects $BASE_KERNELVERSION"
-	rm -rf "$TREE"
-	mv "$tmp/$BASE_PKG" "$TREE" && rmdir "$tmp"
-
-	say "committing the base (git)"
-	git -C "$TREE" init -q -b base-branch
-	git -C "$TREE" config core.autocrlf false
-	git -C "$TREE" config gc.auto 0
-	git -C "$TREE" add -A -f .
-	GIT_AUTHOR_DATE="$BASE_COMMIT_DATE" GIT_COMMITTER_DATE="$BASE_COMMIT_DATE" \
-		tgit commit -q --no-verify -m "$BASE_PKG $BASE_PKG_VERSION (Linux $ver)"
-	git -C "$TREE" tag debian
-	# Debian's source package ignores every top-level path (its packaging
-	# repo's rule), which would hide all work from git: drop that rule.
-	perl -0pi -e 's{#\n# Debian packaging:.*?^!/debian/\n}{}ms' "$TREE/.gitignore"
-	git -C "$TREE" add .gitignore
-	GIT_AUTHOR_DATE="$BASE_COMMIT_DATE" GIT_COMMITTER_DATE="$BASE_COMMIT_DATE" \
-		tgit commit -q --no-verify -m "Drop Debian packaging rules from .gitignore"
-	git -C "$TREE" tag base
+	unpack_base "$BASE_TARBALL_FILE" "$BASE_PKG_VERSION" "$BASE_KERNELVERSION" \
+		"$BASE_COMMIT_DATE" "$TREE"
 	[ "$(git -C "$TREE" rev-parse base)" = "$BASE_COMMIT" ] ||
 		die "base is $(git -C "$TREE" rev-parse base), targets/$TARGET.conf expects ${BASE_COMMIT:-(none set)}: the unpacked $BASE_PKG differs from the one the series was made on"
 	git -C "$TREE" checkout -q -b series
