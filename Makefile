@@ -4,7 +4,7 @@
 
 S := scripts
 
-.PHONY: help run check bench send signoff deps doctor fresh-check deb deb-test rebase tree apply export status build kunit boot-test checkpatch builds mutants clean
+.PHONY: help run check bench send signoff deps doctor fresh-check deb deb-test rebase tree apply export status build kunit boot-test checkpatch builds mutants holes clean
 
 help:
 	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
@@ -28,6 +28,7 @@ help:
 	@echo "make checkpatch checkpatch --strict on every patch"
 	@echo "make builds     per-patch builds, W=1 + sparse, coccicheck"
 	@echo "make mutants    each defect of mutants/T/ must fail the KUnit runs (~5 min each)"
+	@echo "make holes      the tests of the holes the fixes close must fail on the unpatched base"
 	@echo "make clean      remove build/ (the tree too: export first)"
 
 run:
@@ -89,6 +90,9 @@ checkpatch: tree
 
 mutants: build
 	@$(S)/mutants.sh
+
+holes: tree
+	@$(S)/holes.sh
 
 builds: tree
 	@$(S)/kunit.sh config && $(S)/builds.sh

@@ -120,7 +120,8 @@ vtd_mode_kargs() {
 
 vtd_mode_glob() {
 	case $1 in
-	per-mm|caching) echo "intel_iommu_sva_kva*" ;;
+	per-mm) echo "${KUNIT_PER_MM_GLOB:-intel_iommu_sva_kva*}" ;;
+	caching) echo "${KUNIT_CACHING_GLOB:-intel_iommu_sva_kva*}" ;;
 	esac
 }
 
