@@ -12,7 +12,7 @@
 #   mutants.sh [GLOB]   only the defects whose file name matches GLOB
 . "$(dirname "$0")/common.sh"
 
-dir=$TOP/mutants/$TARGET
+dir=${MUTANTS_DIR:-$TOP/mutants/$TARGET}
 ls "$dir"/*.patch >/dev/null 2>&1 || die "no defects in mutants/$TARGET/"
 [ -d "$TREE/.git" ] || die "no tree at $TREE (make tree)"
 require_series_branch
@@ -22,7 +22,7 @@ head=$(git -C "$TREE" rev-parse HEAD)
 restore() { tgit reset -q --hard "$head"; }
 trap restore EXIT
 
-mdir=$OUT/mutants
+mdir=$OUT/mutants${MUTANTS_DIR:+-$(basename "$MUTANTS_DIR")}
 rm -rf "$mdir"
 mkdir -p "$mdir"
 report=$mdir/report.txt
