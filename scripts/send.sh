@@ -52,26 +52,19 @@ if [ "$SEND" = 1 ]; then
 	branch=$signed
 fi
 
-# The cover letter: the template with the bench numbers, as the branch
+# The cover letter: the template with the bench figures, as the branch
 # description that format-patch --cover-from-description=subject uses.
-ms() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e6 }'; }
-field() {
-	local v
-	v=$(sed -n "s/^$1.* $2=\([0-9][0-9]*\).*/\1/p" "$table" | sed -n 1p)
-	[ -n "$v" ] || die "$table: no $2 in the '$1' line"
-	printf '%s' "$v"
+# The figures are make bench's own lines, quoted as printed.
+section() {	# section NAME ERE [MIN]: the table's lines matching ERE
+	local lines
+	lines=$(grep -E "$2" "$table" || true)
+	[ "$(printf '%s' "$lines" | grep -c .)" -ge "${3:-1}" ] || die "$table: no $1 lines"
+	printf '%s' "$lines"
 }
-bind=$(grep -m1 'sva-bench-bind:' "$table" || true)
-[[ $bind =~ ns_ours=([0-9]+) ]] || die "$table: no ns_ours in a sva-bench-bind line"
-bind_ours=$(ms "${BASH_REMATCH[1]}")
-[[ $bind =~ ns_mainline=([0-9]+) ]] || die "$table: no ns_mainline in a sva-bench-bind line"
-bind_mainline=$(ms "${BASH_REMATCH[1]}")
-table_lines=$(grep -E '^ *(M|[0-9]+) \|' "$table" || true)
-[ "$(printf '%s\n' "$table_lines" | grep -c '|')" -ge 5 ] || die "$table: no M table"
-churn_series_inv=$(field 'deferred free, series' invalidations)
-churn_series_peak=$(field 'deferred free, series' peak_pending)
-churn_mainline_inv=$(field 'deferred free, mainline' invalidations)
-churn_mainline_peak=$(field 'deferred free, mainline' peak_pending)
+table_lines=$(section 'M table' '^ *(M|[0-9]+) \|' 5)
+bind_lines=$(section bind '^  (base|series)( |:)' 2)
+churn_lines=$(section churn '^ *(gap|[0-9]+ us) \|' 6)
+nosva_lines=$(section 'no-SVA' '^  gap ' 4)
 changes=
 if [ "$V" -gt 1 ]; then
 	[ -s "$changes_dir/changes-v$V.txt" ] ||
@@ -85,12 +78,9 @@ fi
 cover=$(grep -v '^#' "$PATCHES/cover-letter.txt" | cat -s)
 # Quoted replacements: bash 5.2 would expand '&' in them.
 cover=${cover//@TABLE@/"$table_lines"}
-cover=${cover//@BIND_MAINLINE_MS@/"$bind_mainline"}
-cover=${cover//@BIND_OURS_MS@/"$bind_ours"}
-cover=${cover//@CHURN_SERIES_INV@/"$churn_series_inv"}
-cover=${cover//@CHURN_SERIES_PEAK@/"$churn_series_peak"}
-cover=${cover//@CHURN_MAINLINE_INV@/"$churn_mainline_inv"}
-cover=${cover//@CHURN_MAINLINE_PEAK@/"$churn_mainline_peak"}
+cover=${cover//@BIND@/"$bind_lines"}
+cover=${cover//@CHURN@/"$churn_lines"}
+cover=${cover//@NOSVA@/"$nosva_lines"}
 cover=${cover//@BASE@/"Linux $BASE_KERNELVERSION ($BASE_PKG $BASE_PKG_VERSION)"}
 cover=${cover//@CHANGES@/"$changes"}
 if [[ $cover =~ @[A-Z_]+@ ]]; then
