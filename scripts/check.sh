@@ -126,4 +126,9 @@ else
 	result FAIL "the test kernel configures (kunit.py config)"
 fi
 
+if [ -n "${HOLE_PATCHES:-}" ]; then
+	say "the hole tests on the unpatched base (make holes): each must fail there"
+	step holes "$S/holes.sh"
+fi
+
 summary
