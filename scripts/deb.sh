@@ -63,7 +63,7 @@ if [ "${DEB_DEBUG_INFO:-0}" != 1 ]; then
 		--disable DEBUG_INFO_BTF --enable DEBUG_INFO_NONE
 fi
 # What the series needs, on before and after trimming.
-required=(IOMMU_SUPPORT IOMMU_SVA INTEL_IOMMU INTEL_IOMMU_SVM DEBUG_FS)
+required=(IOMMU_SUPPORT IOMMU_SVA INTEL_IOMMU INTEL_IOMMU_SVM ASYNC_KERNEL_PGTABLE_FREE VM_EVENT_COUNTERS)
 for o in "${required[@]}"; do cfg --enable "$o"; done
 dmake -s olddefconfig >"$log" 2>&1 || { tail -20 "$log"; die "olddefconfig failed"; }
 if [ "$mode" = local ]; then
