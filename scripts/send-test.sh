@@ -61,7 +61,7 @@ if V=2 CHANGES_DIR="$d/changes" BENCH_TABLE="$table" "$S/send.sh" >"$d/v2.log" 2
 	[ "$(grep -c "^Subject: \[PATCH v2 [0-9]*/$n\] " "$d/v2.log")" -eq $((n + 1)) ] &&
 	grep -qxF -e "- make check's changelog line: A & B, 50% \\d" "$OUT/send/v2/v2-0000-cover-letter.patch" &&
 	grep -qx 'Changes in v2:' "$OUT/send/v2/v2-0000-cover-letter.patch" &&
-	[ "$(awk '/^Subject: \[PATCH v2 0\//{ exit } /^To: /{ t++ } END { print t + 0 }' "$d/v2.log")" -eq 1 ]; then
+	[ "$(awk '/^Subject: \[PATCH v2 0+\//{ exit } /^To: /{ t++ } END { print t + 0 }' "$d/v2.log")" -eq 1 ]; then
 	result PASS "send: V=2 dry run: [PATCH v2 i/$n], the changelog in the cover letter"
 else
 	result FAIL "send: V=2 dry run: [PATCH v2 i/$n], the changelog in the cover letter" "$(tail -1 "$d/v2.log")"
