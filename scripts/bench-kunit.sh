@@ -33,14 +33,6 @@ icount="-icount shift=4,sleep=off"
 patch=$TOP/bench/$TARGET/sva-kva-bench.patch
 kconfig=$TOP/bench/$TARGET/bench.kunitconfig
 
-tcg() {
-	if [ "${QEMU_FORCE_TCG:-0}" = 1 ] && [ -e /dev/kvm ]; then
-		unshare --mount sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
-	else
-		"$@"
-	fi
-}
-
 prepare() {	# $1 kernel (base|series), $2 commit: worktree, patch, build
 	local wt=$bdir/$1/linux kb=$bdir/$1/kunit
 	local stamp="$(git -C "$TREE" rev-parse "$2") $(cat "$patch" "$kconfig" "$TREE/$QEMU_CONFIG" | sha256sum | cut -c1-16)"
@@ -145,12 +137,12 @@ us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 	printf '%6s | %-30s | %-30s | %s\n' M "base: desc / subm / time us" "series: desc / subm / time us" "time base/series"
 	: >"$out/bench.dat"
 	for m in 1 16 256 1024; do
-		bd=$(grep -a "sva-bench-vtd: kernel=base m=$m " "$out/base-all.log" | grep -oE 'descriptors=[0-9]+' | sed 's/.*=//')
-		bs=$(grep -a "sva-bench-vtd: kernel=base m=$m " "$out/base-all.log" | grep -oE 'submissions=[0-9]+' | sed 's/.*=//')
-		bt=$(grep -a "sva-bench-vtd: kernel=base m=$m " "$out/base-all.log" | grep -oE ' ns=[0-9]+' | sed 's/.*=//')
-		sd=$(grep -a "sva-bench-vtd: kernel=series m=$m " "$out/series-all.log" | grep -oE 'descriptors=[0-9]+' | sed 's/.*=//')
-		ss=$(grep -a "sva-bench-vtd: kernel=series m=$m " "$out/series-all.log" | grep -oE 'submissions=[0-9]+' | sed 's/.*=//')
-		st=$(grep -a "sva-bench-vtd: kernel=series m=$m " "$out/series-all.log" | grep -oE ' ns=[0-9]+' | sed 's/.*=//')
+		bd=$(kv "$out/base-all.log" "sva-bench-vtd: kernel=base m=$m " descriptors)
+		bs=$(kv "$out/base-all.log" "sva-bench-vtd: kernel=base m=$m " submissions)
+		bt=$(kv "$out/base-all.log" "sva-bench-vtd: kernel=base m=$m " ns)
+		sd=$(kv "$out/series-all.log" "sva-bench-vtd: kernel=series m=$m " descriptors)
+		ss=$(kv "$out/series-all.log" "sva-bench-vtd: kernel=series m=$m " submissions)
+		st=$(kv "$out/series-all.log" "sva-bench-vtd: kernel=series m=$m " ns)
 		printf '%6d | %6s / %6s / %10s    | %6s / %6s / %10s    | %s\n' "$m" "${bd:-?}" "${bs:-?}" "$(us "${bt:-0}")" \
 			"${sd:-?}" "${ss:-?}" "$(us "${st:-0}")" \
 			"$(awk -v a="${bt:-0}" -v b="${st:-0}" 'BEGIN { if (b) printf "%.1fx", a / b; else print "?" }')"

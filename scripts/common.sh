@@ -266,3 +266,14 @@ def cmp(a, b):
 vs = sorted({l.strip() for l in sys.stdin if l.strip()}, key=functools.cmp_to_key(cmp), reverse=True)
 print("\n".join(vs))'
 }
+
+# Run "$@" with /dev/kvm hidden where the target's kunit.py would try KVM
+# first (QEMU_FORCE_TCG in targets/TARGET.conf): QEMU then falls back to TCG.
+tcg() {
+	if [ "${QEMU_FORCE_TCG:-0}" = 1 ] && [ -e /dev/kvm ]; then
+		[ "$(id -u)" -eq 0 ] || die "TARGET=$TARGET hides /dev/kvm from QEMU (TCG only): needs root"
+		unshare --mount sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}

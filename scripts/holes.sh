@@ -57,13 +57,6 @@ kpy() {
 	$wrap python3 "$wt/tools/testing/kunit/kunit.py" "$@" --build_dir="$kb" \
 		--qemu_config="$wt/$QEMU_CONFIG" --kunitconfig="$cfg"
 }
-tcg() {
-	if [ "${QEMU_FORCE_TCG:-0}" = 1 ] && [ -e /dev/kvm ]; then
-		unshare --mount sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
-	else
-		"$@"
-	fi
-}
 cd "$wt"
 if ! kpy build --make_options="CC=ccache gcc" --jobs="$JOBS" >"$hout/build.txt" 2>&1; then
 	tail -20 "$hout/build.txt"

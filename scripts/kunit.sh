@@ -27,15 +27,6 @@ kunit() {
 # is broken on the workbench machines ("KVM internal error"): where the
 # target says so, QEMU runs with /dev/kvm hidden (a private mount
 # namespace), so it falls back to TCG, like every other QEMU run here.
-tcg() {
-	if [ "${QEMU_FORCE_TCG:-0}" = 1 ] && [ -e /dev/kvm ]; then
-		[ "$(id -u)" -eq 0 ] || die "TARGET=$TARGET hides /dev/kvm from QEMU (TCG only): needs root"
-		unshare --mount sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
-	else
-		"$@"
-	fi
-}
-
 [ -f "$TREE/$QEMU_CONFIG" ] || die "$QEMU_CONFIG missing: is the series applied? (make tree)"
 mkdir -p "$OUT"
 cd "$TREE"
