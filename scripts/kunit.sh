@@ -55,7 +55,7 @@ exec)
 	for attempt in 1 2; do
 		rc=0
 		kunit exec --timeout="${KUNIT_TIMEOUT:-600}" --json="$OUT/kunit-$mode.json" "${args[@]}" \
-			--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log ${QEMU_EXTRA:-}" \
+			--qemu_args="$(vtd_mode_args "$mode") -trace enable=vtd_inv_*,file=$OUT/trace-$mode.log ${KUNIT_QEMU_ARGS:-} ${QEMU_EXTRA:-}" \
 			>"$OUT/kunit-$mode.txt" 2>&1 || rc=$?
 		cp "$KBUILD/test.log" "$OUT/guest-$mode.log" 2>/dev/null || : >"$OUT/guest-$mode.log"
 		grep -qa 'KTAP version' "$OUT/guest-$mode.log" && break
