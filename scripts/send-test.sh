@@ -158,6 +158,13 @@ done
 have=$(printf '%s\n%s\n' "$(hdr "$cover" To)" "$(hdr "$cover" Cc)" | addrs)
 missing=$(comm -23 <(addrs <"$all") <(printf '%s\n' "$have") | paste -sd' ')
 [ -z "$missing" ] || errs+=("cover letter misses $missing")
+# And the target's SEND_CC, on every mail.
+for a in $(tr ',' '\n' <<<"${SEND_CC:-}" | addrs); do
+	for f in "${mail[@]}"; do
+		printf '%s\n%s\n' "$(hdr "$f" To)" "$(hdr "$f" Cc)" | addrs | grep -qx "$a" ||
+			errs+=("$(basename "$f") misses $a (SEND_CC)")
+	done
+done
 if [ ${#errs[@]} -eq 0 ]; then
 	result PASS "send: each patch to everyone get_maintainer.pl names, the cover letter to all" \
 		"$(addrs <"$all" | wc -l) addresses"
