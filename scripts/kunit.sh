@@ -10,7 +10,8 @@
 #                         cases are left out where the target sets
 #                         KUNIT_FILTER. The environment may add:
 #                         KUNIT_GLOB (suites to run), KUNIT_KARGS (kernel
-#                         command line), QEMU_EXTRA (QEMU arguments),
+#                         command line), KUNIT_QEMU_ARGS (the target's QEMU arguments),
+#                         QEMU_EXTRA (more QEMU arguments),
 #                         KUNIT_TIMEOUT (seconds, default 600).
 . "$(dirname "$0")/common.sh"
 
