@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make deb-test: the packaged kernel booted with Debian userspace on the
-# emulated VT-d machine.
+# emulated VT-d machine, with memory hot-plug end to end.
 #  1. make deb for the emulated machine's modules (config/qemu-guest.lsmod),
-#     in build/TARGET/deb-qemu;
-#  2. a minimal Debian 12 root (debootstrap: systemd, udev,
+#     in build/TARGET/deb-qemu; or DEB_TEST_PACKAGE=linux-image-*.deb, a
+#     package built elsewhere (Debian's own kernel, to compare);
+#  2. a minimal Debian root (debootstrap of DEB_TEST_SUITE: systemd, udev,
 #     initramfs-tools), cached under build/rootfs/ and remade only when its
 #     recipe below changes;
 #  3. 'dpkg -i' of the linux-image package in a copy of that root: Debian's
@@ -11,8 +12,13 @@
 #  4. boot that kernel and initramfs on q35 + intel-iommu (scalable mode),
 #     the root file system on virtio-blk behind the IOMMU
 #     (iommu_platform=on), until systemd reaches multi-user.target; a unit
-#     ordered after it reports to a second serial port and powers off;
-#  5. check the report on the host. Needs root.
+#     ordered after it reports to a second serial port;
+#  5. memory hot-plug: the host adds a pc-dimm through QMP, the guest
+#     onlines it (movable) and fills it, the host removes it (device_del,
+#     ACPI eject), and the guest reports which kernel page-table frees the
+#     removal made (a kprobe event on pagetable_free_kernel(), with stacks)
+#     and the deferred free's counters; then it powers off;
+#  6. check the report on the host. Needs root.
 . "$(dirname "$0")/common.sh"
 
 [ "$(id -u)" -eq 0 ] || die "make deb-test needs root (debootstrap, chroot, dpkg -i in the root)"
@@ -27,15 +33,58 @@ check() {	# check PASS|FAIL name [detail]: print, and remember a failure
 	printf '%-4s deb-test: %s%s\n' "$1" "$2" "${3:+  ($3)}"
 }
 
-say "make deb for the emulated machine (LSMOD=config/qemu-guest.lsmod)"
 t0=$SECONDS
-DEB_DIR=$pkgdir LSMOD=$TOP/config/qemu-guest.lsmod DEB_CONFIG=local "$TOP/scripts/deb.sh"
+if [ "${DEB_TEST_PACKAGE:-}" = base ]; then
+	# Debian's own kernel of the base version (BASE_IMAGE_PKGS: package
+	# names, of the base version unless given as name=version), from the
+	# target's suite: the same boot and checks without the series.
+	dl=$BUILD_ROOT/debs/base-image-$BASE_PKG_VERSION
+	if ! ls "$dl"/*.deb >/dev/null 2>&1; then
+		say "downloading Debian's kernel $BASE_PKG_VERSION: $BASE_IMAGE_PKGS"
+		mkdir -p "$dl.tmp"
+		target_apt_update
+		vers=
+		for p in $BASE_IMAGE_PKGS; do
+			case $p in *=*) vers="$vers $p" ;; *) vers="$vers $p=$BASE_PKG_VERSION" ;; esac
+		done
+		# shellcheck disable=SC2086
+		(cd "$dl.tmp" && target_apt apt-get download $vers) >"$OUT/deb-test-download.log" 2>&1 ||
+			{ tail -5 "$OUT/deb-test-download.log"; die "could not download $BASE_IMAGE_PKGS $BASE_PKG_VERSION"; }
+		rm -rf "$dl" && mv "$dl.tmp" "$dl"
+	fi
+	DEB_TEST_PACKAGE=$(ls "$dl"/*.deb | paste -sd' ')
+fi
+if [ -n "${DEB_TEST_PACKAGE:-}" ]; then
+	# One linux-image package, and what it needs that the root lacks
+	# (Debian's 7.3 splits the kernel into -image, -binary, -modules).
+	packages=() image=
+	for f in $DEB_TEST_PACKAGE; do
+		f=$(realpath -e "$f") || die "DEB_TEST_PACKAGE: no such file $f"
+		p=$(dpkg-deb -f "$f" Package) || die "DEB_TEST_PACKAGE: $f is not a Debian package"
+		packages+=("$f")
+		case $p in
+		linux-image-*-dbg) die "DEB_TEST_PACKAGE: $p is a debug-symbols package" ;;
+		linux-image-*) [ -z "$image" ] || die "DEB_TEST_PACKAGE: two linux-image packages"
+			image=$f rel=${p#linux-image-} rel=${rel%-unsigned} ;;
+		esac
+	done
+	[ -n "$image" ] || die "DEB_TEST_PACKAGE: no linux-image package in $DEB_TEST_PACKAGE"
+	say "testing the given kernel $rel (${#packages[@]} packages), not building one"
+	config=
+else
+	say "make deb for the emulated machine (LSMOD=config/qemu-guest.lsmod)"
+	DEB_DIR=$pkgdir LSMOD=$TOP/config/qemu-guest.lsmod DEB_CONFIG=local "$TOP/scripts/deb.sh"
+	rel=$(cat "$pkgdir/kernelrelease")
+	image=$(ls "$pkgdir"/linux-image-"$rel"_*.deb)
+	packages=("$image")
+	config=$pkgdir/obj/.config
+fi
 deb_time=$((SECONDS - t0))
-rel=$(cat "$pkgdir/kernelrelease")
-image=$(ls "$pkgdir"/linux-image-"$rel"_*.deb)
 
-# The root file system's recipe; its hash names the cached tarball.
-suite=bookworm
+# The root file system's recipe; its hash names the cached tarball. The
+# suite is the target's (DEB_TEST_SUITE), fetched from the mirror the
+# host's apt uses for bookworm: one Debian archive serves every suite.
+suite=${DEB_TEST_SUITE:-bookworm}
 include=systemd,systemd-sysv,udev,initramfs-tools,kmod,procps,e2fsprogs
 recipe="debootstrap --variant=minbase --include=$include $suite"
 key=$(printf '%s\n' "$recipe" | sha256sum | cut -c1-16)
@@ -46,7 +95,7 @@ if [ ! -f "$cache" ]; then
 	fresh_root_dir "$work/rootfs"
 	rm -f "$BUILD_ROOT/rootfs/$suite"-*.tar
 	debootstrap --variant=minbase --include="$include" "$suite" "$work/rootfs" \
-		"$(apt_uri "$suite")" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
+		"$(apt_uri bookworm)" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
 		{ tail -20 "$OUT/deb-test-debootstrap.log"; die "debootstrap failed"; }
 	tar -C "$work/rootfs" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
 	fresh_root_dir "$work/rootfs" && rmdir "$work/rootfs"
@@ -59,13 +108,18 @@ trap unmount_all EXIT
 fresh_root_dir "$root"
 tar -C "$root" -xf "$cache"
 
-say "dpkg -i ${image##*/} in the root (Debian's postinst makes the initramfs)"
+say "dpkg -i ${image##*/}${packages[1]:+ and ${#packages[@]} packages in all} in the root (Debian's postinst makes the initramfs)"
 root_mounts "$root"
-cp "$image" "$root/tmp/"
+mkdir -p "$root/tmp/debs/image"
+cp "${packages[@]}" "$root/tmp/debs/"
+mv "$root/tmp/debs/${image##*/}" "$root/tmp/debs/image/"
+# What the image (pre-)depends on first, configured, then the image.
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-	dpkg -i "/tmp/${image##*/}" >"$OUT/deb-test-dpkg.log" 2>&1 ||
+	DEBIAN_FRONTEND=noninteractive sh -c \
+	'set -e; if ls /tmp/debs/*.deb >/dev/null 2>&1; then dpkg -i /tmp/debs/*.deb; fi; dpkg -i /tmp/debs/image/*.deb' \
+	>"$OUT/deb-test-dpkg.log" 2>&1 ||
 	{ tail -20 "$OUT/deb-test-dpkg.log"; die "dpkg -i failed in the root"; }
-rm -f "$root/tmp/${image##*/}"
+rm -rf "$root/tmp/debs"
 unmount_all
 [ -f "$root/boot/vmlinuz-$rel" ] && [ -f "$root/boot/initrd.img-$rel" ] ||
 	die "dpkg -i left no /boot/vmlinuz-$rel and /boot/initrd.img-$rel (log: $OUT/deb-test-dpkg.log)"
@@ -76,9 +130,18 @@ echo "/dev/vda / ext4 defaults 0 1" >"$root/etc/fstab"
 echo sva-deb-test >"$root/etc/hostname"
 cat >"$root/usr/local/sbin/sva-deb-test" <<'GUEST'
 #!/bin/sh
-# Runs once multi-user.target is reached: report, then power off.
+# Runs once multi-user.target is reached: report, hot-plug, power off.
 exec >/dev/ttyS1 2>&1
 r() { echo "deb-test: $*"; }
+vmstat() { grep -E '^(nr_)?kernel_pgtable_' /proc/vmstat | sed "s/^/deb-test: vmstat $1 /"; }
+blocks() { ls -d /sys/devices/system/memory/memory[0-9]* | wc -l; }
+movable_free() { awk '$1 == "Node" && $4 == "Movable" { m = 1; next } $1 == "Node" { m = 0 } m && $1 == "nr_free_pages" { print $2; exit }' /proc/zoneinfo; }
+# wait_for SECONDS CONDITION: poll the shell condition once a second.
+wait_for() {
+	n=$1; shift
+	while [ "$n" -gt 0 ]; do eval "$@" && return 0; sleep 1; n=$((n - 1)); done
+	return 1
+}
 r "uname $(uname -r)"
 r "multi-user.target $(systemctl is-active multi-user.target)"
 r "failed units: $(systemctl list-units --state=failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')"
@@ -91,7 +154,7 @@ grp=$(readlink -f "$pci/iommu_group")
 r "vda at ${pci##*/}, iommu group ${grp##*/} type $(cat "$grp/type")"
 # The deferred free's counters; iommu/sva_kva only with IOMMU_DEBUGFS,
 # which Debian's configuration leaves off.
-grep -E '^(nr_)?kernel_pgtable_' /proc/vmstat | sed 's/^/deb-test: vmstat /'
+vmstat boot
 for f in /sys/kernel/debug/iommu/sva_kva; do
 	if cat "$f" >/tmp/counters 2>/dev/null; then
 		r "counters $f"
@@ -100,6 +163,55 @@ for f in /sys/kernel/debug/iommu/sva_kva; do
 		r "unreadable $f"
 	fi
 done
+
+# Memory hot-plug. Every kernel page table the series frees goes through
+# pagetable_free_kernel(), which frees at once while no SVA bond exists
+# (this machine has no PASID-capable device) and waits for the IOMMU
+# invalidation otherwise: a kprobe event on it, with stacks, shows which
+# tables the removal freed that way.
+t=/sys/kernel/tracing
+[ -e $t/kprobe_events ] || mount -t tracefs tracefs $t
+if echo 'p:svakva/ptfree pagetable_free_kernel' >>$t/kprobe_events &&
+   echo 1 >$t/options/stacktrace && echo 1 >$t/events/svakva/ptfree/enable; then
+	r "hotplug kprobe on pagetable_free_kernel"
+else
+	r "hotplug no kprobe on pagetable_free_kernel"
+fi
+n0=$(blocks)
+vmstat before
+r "hotplug ready: $n0 memory blocks, block size 0x$(cat /sys/devices/system/memory/block_size_bytes)"
+if wait_for 180 '[ "$(blocks)" -gt "$n0" ]'; then
+	sleep 2
+	n1=$(blocks)
+	online=0
+	for m in /sys/devices/system/memory/memory[0-9]*; do
+		[ "$(cat $m/state)" = online ] && online=$((online + 1))
+	done
+	r "hotplug added: $((n1 - n0)) blocks, $online of $n1 online, MemTotal $(awk '/^MemTotal/ {print $2, $3}' /proc/meminfo)"
+	f0=$(movable_free)
+	mount -t tmpfs -o size=384m hotplugfill /mnt
+	dd if=/dev/zero of=/mnt/fill bs=1M count=256 status=none
+	f1=$(movable_free)
+	r "hotplug used: Movable zone free pages ${f0:-none} before, ${f1:-none} with 256 MiB in tmpfs"
+	rm /mnt/fill && umount /mnt
+	r "hotplug release"
+	if wait_for 300 '[ "$(blocks)" -eq "$n0" ]'; then
+		r "hotplug removed: $(blocks) memory blocks, MemTotal $(awk '/^MemTotal/ {print $2, $3}' /proc/meminfo)"
+	else
+		r "hotplug not removed: $(blocks) memory blocks after 300 s"
+	fi
+	# The deferred free runs from a work item: let it drain.
+	wait_for 10 '[ "$(awk '"'"'$1 == "nr_kernel_pgtable_pending" {print $2}'"'"' /proc/vmstat)" = 0 ]' || :
+else
+	r "hotplug no memory arrived in 180 s"
+fi
+echo 0 >$t/events/svakva/ptfree/enable 2>/dev/null
+vmstat after
+# One line per pagetable_free_kernel() call: the functions on its stack
+# between it and the memory hot-remove (or whatever freed the table).
+awk '/ ptfree: / { if (s != "") print s; s = "call" ; next }
+     /^ => / && s != "" { s = s " " $2 }
+     END { if (s != "") print s }' $t/trace | sed 's/^/deb-test: ptfree /'
 journalctl -k -b -o short-monotonic --no-pager | sed 's/^/journal: /'
 r done
 systemctl poweroff
@@ -124,20 +236,87 @@ say "disk image (ext4, made from the root)"
 rm -f "$work/disk.img"
 mkfs.ext4 -q -F -L root -d "$root" "$work/disk.img" 2G
 
-say "booting $rel on q35 + intel-iommu (scalable mode), root on virtio-blk behind the IOMMU"
+# The host's side of the memory hot-plug, over QMP (a TCP socket on the
+# loopback; bash's /dev/tcp): a 512 MiB pc-dimm in once the guest is
+# ready, out (device_del: ACPI eject, the guest offlines and removes it)
+# once it used it. Everything QMP said is in $qmplog.
+qmp_open() {
+	for _ in $(seq 50); do
+		{ exec {qfd}<>"/dev/tcp/127.0.0.1/$qport"; } 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# qmp JSON: send a command, log lines up to its answer; fail on an error.
+qmp() {
+	local line
+	echo "-> $1" >>"$qmplog"
+	printf '%s\n' "$1" >&"$qfd"
+	while IFS= read -r -t 60 line <&"$qfd"; do
+		echo "<- $line" >>"$qmplog"
+		case $line in
+		*'"return"'*) return 0 ;;
+		*'"error"'*) return 1 ;;
+		esac
+	done
+	return 1
+}
+# qmp_event NAME SECONDS: wait for an event, logging what comes meanwhile.
+qmp_event() {
+	local line end=$((SECONDS + $2))
+	while [ $SECONDS -lt $end ] && IFS= read -r -t $((end - SECONDS + 1)) line <&"$qfd"; do
+		echo "<- $line" >>"$qmplog"
+		case $line in *"\"event\": \"$1\""*) return 0 ;; esac
+	done
+	return 1
+}
+# guest_said TEXT SECONDS: wait for a line of the guest's report.
+guest_said() {
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -lt $end ]; do
+		grep -aq "^deb-test: $1" "$report" 2>/dev/null && return 0
+		kill -0 "$qpid" 2>/dev/null || return 1
+		sleep 1
+	done
+	return 1
+}
+hotplug_host() {
+	qmp_open || { echo "QMP: no connection" >>"$qmplog"; return 1; }
+	IFS= read -r -t 30 line <&"$qfd" && echo "<- $line" >>"$qmplog"
+	qmp '{"execute": "qmp_capabilities"}' || return 1
+	guest_said 'hotplug ready' 600 || { echo "guest never ready for hot-plug" >>"$qmplog"; return 1; }
+	qmp '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "hpmem0", "size": 536870912}}' &&
+	qmp '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "hpdimm0", "memdev": "hpmem0"}}' ||
+		return 1
+	echo "== pc-dimm hpdimm0 added at $SECONDS s" >>"$qmplog"
+	guest_said 'hotplug release' 300 || { echo "guest never released the DIMM" >>"$qmplog"; return 1; }
+	qmp '{"execute": "device_del", "arguments": {"id": "hpdimm0"}}' || return 1
+	qmp_event DEVICE_DELETED 300 || { echo "no DEVICE_DELETED in 300 s" >>"$qmplog"; return 1; }
+	echo "== pc-dimm hpdimm0 removed (DEVICE_DELETED) at $SECONDS s" >>"$qmplog"
+	qmp '{"execute": "object-del", "arguments": {"id": "hpmem0"}}'
+}
+
+say "booting $rel on q35 + intel-iommu (scalable mode), root on virtio-blk behind the IOMMU; memory hot-plug"
 console=$OUT/deb-test-console.log report=$OUT/deb-test-report.log trace=$OUT/deb-test-trace.log
-rm -f "$console" "$report" "$trace"
+qmplog=$OUT/deb-test-qmp.log
+rm -f "$console" "$report" "$trace" "$qmplog"
+qport=$((40000 + RANDOM % 20000))
 t0=$SECONDS
 qrc=0
 timeout 900 qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none \
-	-m 2048 -smp 2 -bios qboot.rom -machine q35 \
+	-m 2048,slots=2,maxmem=4G -smp 2 -bios qboot.rom -machine q35 \
 	-device intel-iommu,x-scalable-mode=on \
 	-drive file="$work/disk.img",if=none,id=d0,format=raw,cache=unsafe \
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on \
 	-kernel "$work/vmlinuz-$rel" -initrd "$work/initrd.img-$rel" \
-	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1" \
+	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 memhp_default_state=online_movable" \
 	-serial file:"$console" -serial file:"$report" \
-	-trace enable=vtd_reg_dmar_root,file="$trace" || qrc=$?
+	-qmp tcp:127.0.0.1:$qport,server=on,wait=off \
+	-trace enable=vtd_reg_dmar_root,file="$trace" &
+qpid=$!
+hotplug_host || echo "hot-plug, host side: stopped ($(tail -1 "$qmplog" 2>/dev/null))"
+[ -n "${qfd:-}" ] && exec {qfd}>&-
+wait "$qpid" || qrc=$?
 boot_time=$((SECONDS - t0))
 [ -f "$report" ] || : >"$report"
 [ -f "$trace" ] || : >"$trace"
@@ -149,7 +328,7 @@ grep '^deb-test:   ' "$report.txt" || true
 { grep -E '^journal: .*DMAR' "$report.txt" || true; } | head -12 | sed 's/^journal: /  /'
 echo
 got=$(sed -n 's/^deb-test: uname //p' "$report.txt")
-[ "$got" = "$rel" ] && check PASS "uname -r is ours" "$got" || check FAIL "uname -r is ours" "got '${got}', built $rel"
+[ "$got" = "$rel" ] && check PASS "uname -r is the package's" "$got" || check FAIL "uname -r is the package's" "got '${got}', package $rel"
 grep -qx 'deb-test: multi-user.target active' "$report.txt" &&
 	check PASS "systemd reached multi-user.target" ||
 	check FAIL "systemd reached multi-user.target" "see $console"
@@ -171,12 +350,37 @@ grep -q '^deb-test: vda at .* type DMA' "$report.txt" &&
 missing=
 for c in nr_kernel_pgtable_pending kernel_pgtable_deferred \
 	 kernel_pgtable_invalidations kernel_pgtable_invalidation_failures; do
-	grep -q "^deb-test: vmstat $c [0-9]*$" "$report.txt" || missing="$missing $c"
+	grep -q "^deb-test: vmstat boot $c [0-9]*$" "$report.txt" || missing="$missing $c"
 done
 [ -z "$missing" ] &&
-	check PASS "counters in /proc/vmstat" "$(sed -n 's/^deb-test: vmstat //p' "$report.txt" | paste -sd, | sed 's/,/, /g')" ||
+	check PASS "counters in /proc/vmstat" "$(sed -n 's/^deb-test: vmstat boot //p' "$report.txt" | paste -sd, | sed 's/,/, /g')" ||
 	check FAIL "counters in /proc/vmstat" "missing:$missing"
-if grep -qx "CONFIG_IOMMU_DEBUGFS=y" "$pkgdir/obj/.config" 2>/dev/null; then
+# Memory hot-plug.
+added=$(sed -n 's/^deb-test: hotplug added: \([0-9]*\) blocks.*/\1/p' "$report.txt")
+[ "${added:-0}" -gt 0 ] && grep -q '^== pc-dimm hpdimm0 added' "$qmplog" 2>/dev/null &&
+	check PASS "memory hot-add: the guest onlined the pc-dimm" "$(sed -n 's/^deb-test: hotplug added: //p' "$report.txt")" ||
+	check FAIL "memory hot-add: the guest onlined the pc-dimm" "$(grep -m1 '^deb-test: hotplug no' "$report.txt" || echo "see $qmplog")"
+grep -q '^deb-test: hotplug removed:' "$report.txt" && grep -q '^== pc-dimm hpdimm0 removed (DEVICE_DELETED)' "$qmplog" 2>/dev/null &&
+	check PASS "memory hot-remove: ACPI eject done, the guest's memory blocks back to before" "$(sed -n 's/^deb-test: hotplug removed: //p' "$report.txt")" ||
+	check FAIL "memory hot-remove: ACPI eject done, the guest's memory blocks back to before" "$(tail -1 "$qmplog" 2>/dev/null)"
+# Each call of pagetable_free_kernel() made by the removal: its stack
+# passes through remove_pagetable() (arch_remove_memory(), vmemmap_free()).
+total=$(grep -c '^deb-test: ptfree ' "$report.txt" || true)
+removal=$(grep -cE '^deb-test: ptfree .* (remove_pagetable|arch_remove_memory|vmemmap_free)( |$)' "$report.txt" || true)
+if grep -q '^deb-test: hotplug kprobe on pagetable_free_kernel' "$report.txt"; then
+	[ "$removal" -gt 0 ] &&
+		check PASS "hot-removed page tables freed through pagetable_free_kernel()" "$removal of $total calls from the removal" ||
+		check FAIL "hot-removed page tables freed through pagetable_free_kernel()" "$removal of $total calls from the removal"
+else
+	check FAIL "hot-removed page tables freed through pagetable_free_kernel()" "no kprobe on it"
+fi
+pending=$(sed -n 's/^deb-test: vmstat after nr_kernel_pgtable_pending //p' "$report.txt")
+d0=$(sed -n 's/^deb-test: vmstat before kernel_pgtable_deferred //p' "$report.txt")
+d1=$(sed -n 's/^deb-test: vmstat after kernel_pgtable_deferred //p' "$report.txt")
+[ "$pending" = 0 ] &&
+	check PASS "no kernel page table held after the hot-remove" "nr_kernel_pgtable_pending 0; kernel_pgtable_deferred $d0 -> $d1" ||
+	check FAIL "no kernel page table held after the hot-remove" "nr_kernel_pgtable_pending '${pending}'"
+if [ -n "$config" ] && grep -qx "CONFIG_IOMMU_DEBUGFS=y" "$config"; then
 	grep -qx "deb-test: counters /sys/kernel/debug/iommu/sva_kva" "$report.txt" &&
 		check PASS "debugfs iommu/sva_kva readable" ||
 		check FAIL "debugfs iommu/sva_kva readable"

@@ -155,7 +155,8 @@ commit=$(git -C "$TREE" rev-parse base)
 sed -i -e "s|^BASE_PKG_VERSION=.*|BASE_PKG_VERSION=$new|" \
 	-e "s|^BASE_KERNELVERSION=.*|BASE_KERNELVERSION=$kver|" \
 	-e "s|^BASE_COMMIT_DATE=.*|BASE_COMMIT_DATE=$date|" \
-	-e "s|^BASE_COMMIT=.*|BASE_COMMIT=$commit|" "$conf"
+	-e "s|^BASE_COMMIT=.*|BASE_COMMIT=$commit|" \
+	-e "/^BASE_IMAGE_PKGS=/s|-$BASE_KERNELVERSION+|-$kver+|g" "$conf"
 BASE_PKG_VERSION=$new "$S/export.sh"
 rm -rf "$work"
 
