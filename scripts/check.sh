@@ -77,6 +77,10 @@ say "series: $(series_list | wc -l) patches on $BASE_PKG $BASE_PKG_VERSION"
 say "checkpatch --strict"
 step checkpatch "$S/checkpatch.sh"
 
+if [ "${README_TABLE:-0}" = 1 ]; then
+	step backport-table "$S/backport-table.sh" --check
+fi
+
 if [ "${ARM64_CHECK:-0}" = 1 ]; then
 	say "arm64 cross build (where SVA does not share kernel page tables)"
 	if line=$("$S/arm64.sh"); then
