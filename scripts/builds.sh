@@ -7,6 +7,8 @@
 #  - 'make coccicheck MODE=report M=drivers/iommu' reports nothing new
 #    against base.
 # Needs build/kunit/.config (kunit.sh config). Leaves the tree at HEAD.
+# BUILDS_FROM=N builds patches N.. alone only, for a rerun after a change
+# to patch N (the patches before it and their commits unchanged).
 . "$(dirname "$0")/common.sh"
 
 [ -f "$KBUILD/.config" ] || die "no $KBUILD/.config (kunit.sh config)"
@@ -65,10 +67,13 @@ use_config
 extra_warnings base
 cocci base
 
+n=0
 for c in $(git -C "$TREE" rev-list --reverse base.."$head"); do
+	n=$((n + 1))
+	[ "$n" -ge "${BUILDS_FROM:-1}" ] || continue
 	git -C "$TREE" checkout -q "$c"
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
-	say "building: $subj"
+	say "building $n: $subj"
 	use_config
 	if kmake >"$log/build-$c.log" 2>&1; then
 		result PASS "builds: $subj"
@@ -82,18 +87,20 @@ done
 say "HEAD: W=1/sparse on touched files, coccicheck"
 extra_warnings head
 cocci head
+# The kernel drops C=2 when it finds sparse too old for it (7.3 needs
+# __typeof_unqual__, which no Debian sparse release has): the result then
+# names W=1 alone.
+what="W=1 + sparse"
+if grep -q 'specified, but .* is not available or not up to date' "$log/w1-head.raw" 2>/dev/null; then
+	say "note: sparse did not run: $(sparse --version 2>/dev/null || echo none) is too old for this kernel (scripts/checker-valid.sh)"
+	what="W=1 (sparse too old for this kernel)"
+fi
 if [ -s "$log/w1-head.txt" ] && [ -n "$(new_lines w1)" ]; then
 	new_lines w1
-	result FAIL "W=1 + sparse: nothing new on touched files"
+	result FAIL "$what: nothing new on touched files"
 	rc=1
 else
-	result PASS "W=1 + sparse: nothing new on touched files" "$(echo $touched | wc -w) files"
-fi
-# The kernel drops C=2 when it finds sparse too old for it (7.3 needs
-# __typeof_unqual__, which no Debian sparse release has): say so, the
-# PASS above then covers W=1 alone.
-if grep -q 'specified, but .* is not available or not up to date' "$log/w1-head.raw" 2>/dev/null; then
-	say "note: sparse did not run: $(sparse --version 2>/dev/null || echo none) is too old for this kernel (scripts/checker-valid.sh); W=1 only"
+	result PASS "$what: nothing new on touched files" "$(echo $touched | wc -w) files"
 fi
 if [ -n "$(new_lines cocci)" ]; then
 	new_lines cocci
