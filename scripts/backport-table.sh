@@ -12,9 +12,10 @@ dir=$TOP/patches/debian-6.12
 table() {
 	echo "| 6.12 | subject | the 6.12 version of |"
 	echo "| --- | --- | --- |"
-	local f n msg subj what
-	for f in "$dir"/0*.patch; do
-		n=${f##*/} n=${n%%-*} n=$((10#$n))
+	local f n=0 msg subj what
+	[ "$(series_list | wc -l)" -gt 0 ] || die "no patches in $dir/series"
+	for f in $(series_list); do
+		f=$dir/$f n=$((n + 1))
 		# The message, header lines unfolded, up to the diffstat.
 		msg=$(awk '/^---$/ { exit } { print }' "$f" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n / /g')
 		subj=$(printf '%s\n' "$msg" | sed -n 's/^Subject: \(\[PATCH[^]]*\] \)\{0,1\}//p')
@@ -25,7 +26,10 @@ table() {
 			what="6.12 only"
 		elif [[ $msg =~ mainline\'s\ commits?\ [0-9a-f]{12} ]]; then
 			# Every commit named from there up to "v6.19".
-			what=${msg#*"mainline's commit"} what=${what%%v6.19*}
+			what=${msg#*"mainline's commit"}
+			[[ $what == *v6.19* ]] ||
+				die "${f##*/}: it names mainline's commits but not which release (v6.19)"
+			what=${what%%v6.19*}
 			what="v6.19 $(grep -oE '\b[0-9a-f]{12}\b' <<<"$what" | paste -sd, | sed 's/,/, /g')"
 		else
 			die "${f##*/}: its message names no mainline patch or commit and is not marked '[ 6.12 only'"
@@ -39,10 +43,11 @@ if [ "${1:-}" = --check ]; then
 	# part of the table.
 	readme=$(awk '$0 == "| 6.12 | subject | the 6.12 version of |" { t = 1 }
 		t && !/^\| / { exit } t' "$TOP/README.md")
-	if [ "$readme" = "$(table)" ]; then
+	t=$(table) || exit 1
+	if [ "$readme" = "$t" ]; then
 		result PASS "README's 6.12 patch table is the patches'" "$(($(wc -l <<<"$readme") - 2)) rows"
 	else
-		diff <(table) <(printf '%s\n' "$readme") | head -20
+		{ diff <(printf '%s\n' "$t") <(printf '%s\n' "$readme") || true; } | head -20
 		result FAIL "README's 6.12 patch table is the patches'" "regenerate it with scripts/backport-table.sh"
 	fi
 else

@@ -38,10 +38,11 @@ if [ "${DEB_TEST_PACKAGE:-}" = base ]; then
 	# Debian's own kernel of the base version (BASE_IMAGE_PKGS: package
 	# names, of the base version unless given as name=version), from the
 	# target's suite: the same boot and checks without the series.
-	dl=$BUILD_ROOT/debs/base-image-$BASE_PKG_VERSION
+	[ -n "${BASE_IMAGE_PKGS:-}" ] || die "targets/$TARGET.conf names no BASE_IMAGE_PKGS"
+	dl=$BUILD_ROOT/debs/base-image-$BASE_PKG_VERSION-$(printf '%s\n' "$BASE_IMAGE_PKGS" | sha256sum | cut -c1-8)
 	if ! ls "$dl"/*.deb >/dev/null 2>&1; then
 		say "downloading Debian's kernel $BASE_PKG_VERSION: $BASE_IMAGE_PKGS"
-		mkdir -p "$dl.tmp"
+		rm -rf "$dl.tmp" && mkdir -p "$dl.tmp"
 		target_apt_update
 		vers=
 		for p in $BASE_IMAGE_PKGS; do
@@ -59,7 +60,8 @@ if [ -n "${DEB_TEST_PACKAGE:-}" ]; then
 	# (Debian's 7.3 splits the kernel into -image, -binary, -modules).
 	packages=() image=
 	for f in $DEB_TEST_PACKAGE; do
-		f=$(realpath -e "$f") || die "DEB_TEST_PACKAGE: no such file $f"
+		g=$(realpath -e "$f") || die "DEB_TEST_PACKAGE: no such file $f"
+		f=$g
 		p=$(dpkg-deb -f "$f" Package) || die "DEB_TEST_PACKAGE: $f is not a Debian package"
 		packages+=("$f")
 		case $p in
@@ -94,8 +96,9 @@ if [ ! -f "$cache" ]; then
 	mkdir -p "$BUILD_ROOT/rootfs"
 	fresh_root_dir "$work/rootfs"
 	rm -f "$BUILD_ROOT/rootfs/$suite"-*.tar
+	mirror=$(apt_uri bookworm)
 	debootstrap --variant=minbase --include="$include" "$suite" "$work/rootfs" \
-		"$(apt_uri bookworm)" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
+		"$mirror" >"$OUT/deb-test-debootstrap.log" 2>&1 ||
 		{ tail -20 "$OUT/deb-test-debootstrap.log"; die "debootstrap failed"; }
 	tar -C "$work/rootfs" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
 	fresh_root_dir "$work/rootfs" && rmdir "$work/rootfs"
@@ -104,7 +107,8 @@ else
 fi
 
 root=$work/root
-trap unmount_all EXIT
+qpid=
+trap 'unmount_all; [ -z "$qpid" ] || kill "$qpid" 2>/dev/null || :' EXIT
 fresh_root_dir "$root"
 tar -C "$root" -xf "$cache"
 
@@ -178,10 +182,11 @@ else
 	r "hotplug no kprobe on pagetable_free_kernel"
 fi
 n0=$(blocks)
+# The host adds 512 MiB: that many memory blocks.
+want=$((536870912 / 0x$(cat /sys/devices/system/memory/block_size_bytes)))
 vmstat before
-r "hotplug ready: $n0 memory blocks, block size 0x$(cat /sys/devices/system/memory/block_size_bytes)"
-if wait_for 180 '[ "$(blocks)" -gt "$n0" ]'; then
-	sleep 2
+r "hotplug ready: $n0 memory blocks, $want to come"
+if wait_for 180 '[ "$(blocks)" -ge "$((n0 + want))" ]'; then
 	n1=$(blocks)
 	online=0
 	for m in /sys/devices/system/memory/memory[0-9]*; do
@@ -192,7 +197,7 @@ if wait_for 180 '[ "$(blocks)" -gt "$n0" ]'; then
 	mount -t tmpfs -o size=384m hotplugfill /mnt
 	dd if=/dev/zero of=/mnt/fill bs=1M count=256 status=none
 	f1=$(movable_free)
-	r "hotplug used: Movable zone free pages ${f0:-none} before, ${f1:-none} with 256 MiB in tmpfs"
+	r "hotplug used: Movable zone free pages ${f0:-0} before, ${f1:-0} with 256 MiB in tmpfs"
 	rm /mnt/fill && umount /mnt
 	r "hotplug release"
 	if wait_for 300 '[ "$(blocks)" -eq "$n0" ]'; then
@@ -203,15 +208,20 @@ if wait_for 180 '[ "$(blocks)" -gt "$n0" ]'; then
 	# The deferred free runs from a work item: let it drain.
 	wait_for 10 '[ "$(awk '"'"'$1 == "nr_kernel_pgtable_pending" {print $2}'"'"' /proc/vmstat)" = 0 ]' || :
 else
-	r "hotplug no memory arrived in 180 s"
+	r "hotplug no memory arrived in 180 s ($(($(blocks) - n0)) of $want blocks)"
 fi
-echo 0 >$t/events/svakva/ptfree/enable 2>/dev/null
+echo 0 2>/dev/null >$t/events/svakva/ptfree/enable
 vmstat after
 # One line per pagetable_free_kernel() call: the functions on its stack
-# between it and the memory hot-remove (or whatever freed the table).
-awk '/ ptfree: / { if (s != "") print s; s = "call" ; next }
-     /^ => / && s != "" { s = s " " $2 }
-     END { if (s != "") print s }' $t/trace | sed 's/^/deb-test: ptfree /'
+# (what freed the table). The trace interleaves the CPUs' entries: a
+# stack belongs to the last call on the CPU its "<stack trace>" line
+# names.
+awk 'match($0, /\[[0-9]+\]/) { cpu = substr($0, RSTART, RLENGTH) }
+     / ptfree: / { n++; call[n] = "call"; last[cpu] = n; cur = 0; next }
+     /<stack trace>/ { cur = last[cpu]; next }
+     /^ => / && cur { call[cur] = call[cur] " " $2; next }
+     { cur = 0 }
+     END { for (i = 1; i <= n; i++) print call[i] }' $t/trace | sed 's/^/deb-test: ptfree /'
 journalctl -k -b -o short-monotonic --no-pager | sed 's/^/journal: /'
 r done
 systemctl poweroff
@@ -242,34 +252,44 @@ mkfs.ext4 -q -F -L root -d "$root" "$work/disk.img" 2G
 # once it used it. Everything QMP said is in $qmplog.
 qmp_open() {
 	for _ in $(seq 50); do
+		kill -0 "$qpid" 2>/dev/null || return 1
 		{ exec {qfd}<>"/dev/tcp/127.0.0.1/$qport"; } 2>/dev/null && return 0
 		sleep 0.2
 	done
 	return 1
 }
-# qmp JSON: send a command, log lines up to its answer; fail on an error.
+# qmp ID JSON: send a command with "id": ID, log what comes up to its
+# answer (events meanwhile are kept in qmp_events); fail on an error.
+qmp_events=
 qmp() {
 	local line
-	echo "-> $1" >>"$qmplog"
-	printf '%s\n' "$1" >&"$qfd"
+	echo "-> $2" >>"$qmplog"
+	printf '%s\n' "${2%\}}, \"id\": \"$1\"}" >&"$qfd"
 	while IFS= read -r -t 60 line <&"$qfd"; do
 		echo "<- $line" >>"$qmplog"
 		case $line in
-		*'"return"'*) return 0 ;;
-		*'"error"'*) return 1 ;;
+		*'"event"'*) qmp_events="$qmp_events$line"$'\n' ;;
+		*'"return"'*"\"id\": \"$1\""*) return 0 ;;
+		*'"error"'*"\"id\": \"$1\""*) return 1 ;;
 		esac
 	done
 	return 1
 }
-# qmp_event NAME SECONDS: wait for an event, logging what comes meanwhile.
+# qmp_event PATTERN SECONDS: wait for an event line that matches the
+# glob PATTERN (or one that came during a command).
 qmp_event() {
 	local line end=$((SECONDS + $2))
+	# shellcheck disable=SC2053
+	case $qmp_events in *$1*) return 0 ;; esac
 	while [ $SECONDS -lt $end ] && IFS= read -r -t $((end - SECONDS + 1)) line <&"$qfd"; do
 		echo "<- $line" >>"$qmplog"
-		case $line in *"\"event\": \"$1\""*) return 0 ;; esac
+		# shellcheck disable=SC2053
+		[[ $line == $1 ]] && return 0
 	done
 	return 1
 }
+# Why the host's side stopped, for its log.
+qemu_gone() { kill -0 "$qpid" 2>/dev/null || echo "QEMU exited"; }
 # guest_said TEXT SECONDS: wait for a line of the guest's report.
 guest_said() {
 	local end=$((SECONDS + $2))
@@ -281,19 +301,23 @@ guest_said() {
 	return 1
 }
 hotplug_host() {
-	qmp_open || { echo "QMP: no connection" >>"$qmplog"; return 1; }
+	local line
+	qmp_open || { echo "QMP: no connection on port $qport ($(qemu_gone))" >>"$qmplog"; return 1; }
 	IFS= read -r -t 30 line <&"$qfd" && echo "<- $line" >>"$qmplog"
-	qmp '{"execute": "qmp_capabilities"}' || return 1
-	guest_said 'hotplug ready' 600 || { echo "guest never ready for hot-plug" >>"$qmplog"; return 1; }
-	qmp '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "hpmem0", "size": 536870912}}' &&
-	qmp '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "hpdimm0", "memdev": "hpmem0"}}' ||
+	qmp caps '{"execute": "qmp_capabilities"}' || return 1
+	guest_said 'hotplug ready' 600 ||
+		{ echo "guest never ready for hot-plug ($(qemu_gone))" >>"$qmplog"; return 1; }
+	qmp mem '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "hpmem0", "size": 536870912}}' &&
+	qmp add '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "hpdimm0", "memdev": "hpmem0"}}' ||
 		return 1
 	echo "== pc-dimm hpdimm0 added at $SECONDS s" >>"$qmplog"
-	guest_said 'hotplug release' 300 || { echo "guest never released the DIMM" >>"$qmplog"; return 1; }
-	qmp '{"execute": "device_del", "arguments": {"id": "hpdimm0"}}' || return 1
-	qmp_event DEVICE_DELETED 300 || { echo "no DEVICE_DELETED in 300 s" >>"$qmplog"; return 1; }
+	guest_said 'hotplug release' 300 ||
+		{ echo "guest never released the DIMM ($(qemu_gone))" >>"$qmplog"; return 1; }
+	qmp del '{"execute": "device_del", "arguments": {"id": "hpdimm0"}}' || return 1
+	qmp_event '*"event": "DEVICE_DELETED"*"device": "hpdimm0"*' 300 ||
+		{ echo "no DEVICE_DELETED for hpdimm0 in 300 s ($(qemu_gone))" >>"$qmplog"; return 1; }
 	echo "== pc-dimm hpdimm0 removed (DEVICE_DELETED) at $SECONDS s" >>"$qmplog"
-	qmp '{"execute": "object-del", "arguments": {"id": "hpmem0"}}'
+	qmp memdel '{"execute": "object-del", "arguments": {"id": "hpmem0"}}'
 }
 
 say "booting $rel on q35 + intel-iommu (scalable mode), root on virtio-blk behind the IOMMU; memory hot-plug"
@@ -356,10 +380,16 @@ done
 	check PASS "counters in /proc/vmstat" "$(sed -n 's/^deb-test: vmstat boot //p' "$report.txt" | paste -sd, | sed 's/,/, /g')" ||
 	check FAIL "counters in /proc/vmstat" "missing:$missing"
 # Memory hot-plug.
-added=$(sed -n 's/^deb-test: hotplug added: \([0-9]*\) blocks.*/\1/p' "$report.txt")
-[ "${added:-0}" -gt 0 ] && grep -q '^== pc-dimm hpdimm0 added' "$qmplog" 2>/dev/null &&
+added=$(sed -n 's/^deb-test: hotplug added: \([0-9]*\) blocks, \([0-9]*\) of \([0-9]*\) online.*/\1 \2 \3/p' "$report.txt")
+read -r nadd non nall <<<"${added:-0 0 1}"
+[ "$nadd" -gt 0 ] && [ "$non" = "$nall" ] && grep -q '^== pc-dimm hpdimm0 added' "$qmplog" 2>/dev/null &&
 	check PASS "memory hot-add: the guest onlined the pc-dimm" "$(sed -n 's/^deb-test: hotplug added: //p' "$report.txt")" ||
-	check FAIL "memory hot-add: the guest onlined the pc-dimm" "$(grep -m1 '^deb-test: hotplug no' "$report.txt" || echo "see $qmplog")"
+	check FAIL "memory hot-add: the guest onlined the pc-dimm" "$(grep -m1 -e '^deb-test: hotplug no' -e '^deb-test: hotplug added' "$report.txt" || tail -1 "$qmplog" 2>/dev/null)"
+used=$(sed -n 's/^deb-test: hotplug used: Movable zone free pages \([0-9]*\) before, \([0-9]*\) with.*/\1 \2/p' "$report.txt")
+read -r f0 f1 <<<"${used:-0 0}"
+[ "$f1" -lt "$f0" ] &&
+	check PASS "the hot-added memory was used (tmpfs pages in its movable zone)" "free pages $f0 -> $f1" ||
+	check FAIL "the hot-added memory was used (tmpfs pages in its movable zone)" "free pages $f0 -> $f1"
 grep -q '^deb-test: hotplug removed:' "$report.txt" && grep -q '^== pc-dimm hpdimm0 removed (DEVICE_DELETED)' "$qmplog" 2>/dev/null &&
 	check PASS "memory hot-remove: ACPI eject done, the guest's memory blocks back to before" "$(sed -n 's/^deb-test: hotplug removed: //p' "$report.txt")" ||
 	check FAIL "memory hot-remove: ACPI eject done, the guest's memory blocks back to before" "$(tail -1 "$qmplog" 2>/dev/null)"
@@ -377,7 +407,7 @@ fi
 pending=$(sed -n 's/^deb-test: vmstat after nr_kernel_pgtable_pending //p' "$report.txt")
 d0=$(sed -n 's/^deb-test: vmstat before kernel_pgtable_deferred //p' "$report.txt")
 d1=$(sed -n 's/^deb-test: vmstat after kernel_pgtable_deferred //p' "$report.txt")
-[ "$pending" = 0 ] &&
+[ "$pending" = 0 ] && grep -q '^deb-test: hotplug removed:' "$report.txt" &&
 	check PASS "no kernel page table held after the hot-remove" "nr_kernel_pgtable_pending 0; kernel_pgtable_deferred $d0 -> $d1" ||
 	check FAIL "no kernel page table held after the hot-remove" "nr_kernel_pgtable_pending '${pending}'"
 if [ -n "$config" ] && grep -qx "CONFIG_IOMMU_DEBUGFS=y" "$config"; then
@@ -396,7 +426,7 @@ else
 fi
 [ "$qrc" = 0 ] && grep -qx 'deb-test: done' "$report.txt" && grep -aq 'reboot: Power down' "$console" &&
 	check PASS "clean poweroff" "QEMU exited after ${boot_time} s" ||
-	check FAIL "clean poweroff" "QEMU exit $qrc after ${boot_time} s"
+	check FAIL "clean poweroff" "$([ "$qrc" = 124 ] && echo "timed out after 900 s" || echo "QEMU exit $qrc after ${boot_time} s")"
 t=$((SECONDS - start))
 say "make deb-test took $((t / 60)) min $((t % 60)) s (make deb $((deb_time / 60)) min $((deb_time % 60)) s, boot $boot_time s)"
 exit $rc
