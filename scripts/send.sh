@@ -6,7 +6,8 @@
 #              versions between, newest first)
 #   SEND=1     really send; the default is git send-email --dry-run
 #   BENCH_TABLE=FILE  the make bench table the cover letter quotes
-#              (default build/T/out/bench/table.txt, the last make bench)
+#              (default build/T/out/bench/table.txt, the last make bench
+#              here; without one, the committed docs/bench-T.txt)
 #   SMTP_SERVER=, SMTP_PORT=  for git send-email (default: sendemail.*)
 #   SIGNED_BRANCH=, CHANGES_DIR=  (make check's send test)
 # Recipients: get_maintainer.pl per patch (To: maintainers, Cc: reviewers
@@ -26,10 +27,11 @@ SEND=${SEND:-0}
 signed=${SIGNED_BRANCH:-signed}
 changes_dir=${CHANGES_DIR:-$PATCHES}
 table=${BENCH_TABLE:-$OUT/bench/table.txt}
+[ -n "${BENCH_TABLE:-}" ] || [ -s "$table" ] || table=$TOP/docs/bench-$TARGET.txt
 send=$OUT/send/v$V
 
 # The numbers: the last make bench output, and only of this code.
-[ -s "$table" ] || die "no make bench output ($table): run make bench TARGET=$TARGET first"
+[ -s "$table" ] || die "no make bench output ($table, nor a committed docs/bench-$TARGET.txt): run make bench TARGET=$TARGET first"
 measured=$(sed -n 's/^series-code: //p' "$table")
 current=$(series_code_hash) || die "cannot hash the series"
 [ "$measured" = "$current" ] ||
