@@ -428,5 +428,7 @@ fi
 	check PASS "clean poweroff" "QEMU exited after ${boot_time} s" ||
 	check FAIL "clean poweroff" "$([ "$qrc" = 124 ] && echo "timed out after 900 s" || echo "QEMU exit $qrc after ${boot_time} s")"
 t=$((SECONDS - start))
-say "make deb-test took $((t / 60)) min $((t % 60)) s (make deb $((deb_time / 60)) min $((deb_time % 60)) s, boot $boot_time s)"
+pkg_step="make deb"
+[ -z "${DEB_TEST_PACKAGE:-}" ] || pkg_step="packages (given or downloaded)"
+say "make deb-test took $((t / 60)) min $((t % 60)) s ($pkg_step $((deb_time / 60)) min $((deb_time % 60)) s, boot $boot_time s)"
 exit $rc
