@@ -10,7 +10,7 @@ help:
 	@echo "Every target takes TARGET=debian-6.12 (default) or TARGET=mainline (T below)."
 	@echo "make run        build the patched kernel, boot it on emulated VT-d, report"
 	@echo "make check      the whole test suite (CI runs this)"
-	@echo "make bench      cost without SVA: stock vs patched, huge-vmap churn"
+	@echo "make bench      unpatched base vs series, same machine (mainline: SVA binds; 6.12: huge-vmap churn)"
 	@echo "make send       mail the mainline series (dry run; SEND=1 sends, V=2 for v2)"
 	@echo "make signoff    your Signed-off-by on every patch (branch 'signed'), before SEND=1"
 	@echo "make doctor     is every tool the workbench calls installed? (names the package)"
