@@ -18,8 +18,12 @@ fi
 # Write to a fresh directory first: patches/ changes only if that worked.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tgit format-patch -q --zero-commit --no-signature --no-numbered \
-	--no-renames -o "$tmp" base..HEAD
+# A fixed abbreviation for the blob names of the "index" lines: git's
+# automatic length grows with the packed objects, so a freshly unpacked
+# tree (all loose) and the same tree after a gc would export different
+# files, and make status would see work to lose where there is none.
+tgit -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
+	--no-numbered --no-renames -o "$tmp" base..HEAD
 mkdir -p "$dest"
 rm -f "$dest"/*.patch
 cp "$tmp"/*.patch "$dest"/ 2>/dev/null || true

@@ -97,7 +97,7 @@ version=()
 [ "$V" -gt 1 ] && version=(-v "$V")
 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	git -C "$TREE" -c user.name="${name:-$SERIES_NAME}" -c user.email="${email:-$SERIES_EMAIL}" \
-	format-patch -q --cover-letter --cover-from-description=subject "${version[@]}" \
+	-c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject "${version[@]}" \
 	--subject-prefix=PATCH --no-signature -o "$send" "base..$branch"
 say "$(find "$send" -name '*.patch' | wc -l) mails in $send (cover letter from make bench: $table)"
 
