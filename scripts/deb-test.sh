@@ -242,10 +242,6 @@ UNIT
 ln -sf /etc/systemd/system/sva-deb-test.service \
 	"$root/etc/systemd/system/multi-user.target.wants/sva-deb-test.service"
 
-say "disk image (ext4, made from the root)"
-rm -f "$work/disk.img"
-mkfs.ext4 -q -F -L root -d "$root" "$work/disk.img" 2G
-
 # The host's side of the memory hot-plug, over QMP (a TCP socket on the
 # loopback; bash's /dev/tcp): a 512 MiB pc-dimm in once the guest is
 # ready, out (device_del: ACPI eject, the guest offlines and removes it)
@@ -320,28 +316,50 @@ hotplug_host() {
 	qmp memdel '{"execute": "object-del", "arguments": {"id": "hpmem0"}}'
 }
 
-say "booting $rel on q35 + intel-iommu (scalable mode), root on virtio-blk behind the IOMMU; memory hot-plug"
 console=$OUT/deb-test-console.log report=$OUT/deb-test-report.log trace=$OUT/deb-test-trace.log
 qmplog=$OUT/deb-test-qmp.log
-rm -f "$console" "$report" "$trace" "$qmplog"
-qport=$((40000 + RANDOM % 20000))
-t0=$SECONDS
-qrc=0
-timeout 900 qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none \
-	-m 2048,slots=2,maxmem=4G -smp 2 -bios qboot.rom -machine q35 \
-	-device intel-iommu,x-scalable-mode=on \
-	-drive file="$work/disk.img",if=none,id=d0,format=raw,cache=unsafe \
-	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on \
-	-kernel "$work/vmlinuz-$rel" -initrd "$work/initrd.img-$rel" \
-	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 memhp_default_state=online_movable" \
-	-serial file:"$console" -serial file:"$report" \
-	-qmp tcp:127.0.0.1:$qport,server=on,wait=off \
-	-trace enable=vtd_reg_dmar_root,file="$trace" &
-qpid=$!
-hotplug_host || echo "hot-plug, host side: stopped ($(tail -1 "$qmplog" 2>/dev/null))"
-[ -n "${qfd:-}" ] && exec {qfd}>&-
-wait "$qpid" || qrc=$?
-boot_time=$((SECONDS - t0))
+# boot: a new disk image from the root, one boot with the hot-plug; sets
+# qrc (QEMU's exit status) and boot_time.
+boot() {
+	say "disk image (ext4, made from the root)"
+	rm -f "$work/disk.img" "$console" "$report" "$trace" "$qmplog"
+	mkfs.ext4 -q -F -L root -d "$root" "$work/disk.img" 2G
+	say "booting $rel on q35 + intel-iommu (scalable mode), root on virtio-blk behind the IOMMU; memory hot-plug"
+	qport=$((40000 + RANDOM % 20000))
+	t0=$SECONDS
+	qrc=0
+	qfd= qmp_events=
+	timeout 900 qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none \
+		-m 2048,slots=2,maxmem=4G -smp 2 -bios qboot.rom -machine q35 \
+		-device intel-iommu,x-scalable-mode=on \
+		-drive file="$work/disk.img",if=none,id=d0,format=raw,cache=unsafe \
+		-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on \
+		-kernel "$work/vmlinuz-$rel" -initrd "$work/initrd.img-$rel" \
+		-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 memhp_default_state=online_movable" \
+		-serial file:"$console" -serial file:"$report" \
+		-qmp tcp:127.0.0.1:$qport,server=on,wait=off \
+		-trace enable=vtd_reg_dmar_root,file="$trace" &
+	qpid=$!
+	hotplug_host || echo "hot-plug, host side: stopped ($(tail -1 "$qmplog" 2>/dev/null))"
+	[ -n "${qfd:-}" ] && exec {qfd}>&-
+	wait "$qpid" || qrc=$?
+	boot_time=$((SECONDS - t0))
+}
+
+# A boot lost to an int3 trap no kernel code set is booted once more, as
+# kunit.sh does: under TCG with two vCPUs a CPU can still hit a breakpoint
+# that text patching (a static key, the removed kprobe) already took out
+# (seen once here, 2026-12-05, in ttwu_do_activate() right after the
+# hot-remove). It is noted and its logs kept (*.lost1); a second such
+# boot fails below like any other crash.
+rm -f "$OUT"/deb-test-*.lost1*
+boot
+if grep -aq 'Oops: int3' "$console"; then
+	lost=$(grep -a -m1 -A4 'Oops: int3' "$console" | grep -a -m1 -o 'RIP: .*' | cut -c1-60 || true)
+	for f in "$console" "$report" "$qmplog"; do cp "$f" "${f%.log}.lost1.log" 2>/dev/null || true; done
+	echo "NOTE deb-test: boot lost to an int3 trap no kernel code set (${lost:-no RIP line}; $OUT/deb-test-console.lost1.log); booting once more"
+	boot
+fi
 [ -f "$report" ] || : >"$report"
 [ -f "$trace" ] || : >"$trace"
 tr -d '\r' <"$report" >"$report.txt"
@@ -415,7 +433,9 @@ if [ -n "$config" ] && grep -qx "CONFIG_IOMMU_DEBUGFS=y" "$config"; then
 		check PASS "debugfs iommu/sva_kva readable" ||
 		check FAIL "debugfs iommu/sva_kva readable"
 fi
-if grep '^journal: ' "$report.txt" >"$work/journal.txt" && [ -s "$work/journal.txt" ]; then
+if crash=$(grep -a -m1 -e 'Oops' -e 'Kernel panic' -e 'BUG:' "$console"); then
+	check FAIL "no WARNING/BUG/KASAN/lockdep line in the kernel journal" "the console says: $(printf '%s' "$crash" | tr -d '\r' | cut -c1-100)"
+elif grep '^journal: ' "$report.txt" >"$work/journal.txt" && [ -s "$work/journal.txt" ]; then
 	if guest_log_reports "$work/journal.txt"; then
 		check FAIL "no WARNING/BUG/KASAN/lockdep line in the kernel journal"
 	else
