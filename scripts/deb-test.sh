@@ -351,8 +351,9 @@ boot() {
 # that text patching (a static key, the removed kprobe) already took out
 # (seen once here, 2026-12-05: in ttwu_do_activate(), at the sched_wakeup
 # tracepoint's nop, turned off with ftrace's task-name recording when the
-# guest disabled its kprobe event after the hot-remove). It is noted and its logs kept (*.lost1); a second such
-# boot fails below like any other crash.
+# guest disabled its kprobe event after the hot-remove). It is noted and
+# its logs kept (*.lost1); a second such boot fails below like any other
+# crash.
 rm -f "$OUT"/deb-test-*.lost1*
 boot
 if grep -aq 'Oops: int3' "$console"; then
