@@ -328,7 +328,7 @@ boot() {
 	qport=$((40000 + RANDOM % 20000))
 	t0=$SECONDS
 	qrc=0
-	qfd= qmp_events=
+	qfd='' qmp_events=''
 	timeout 900 qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none \
 		-m 2048,slots=2,maxmem=4G -smp 2 -bios qboot.rom -machine q35 \
 		-device intel-iommu,x-scalable-mode=on \
