@@ -93,6 +93,16 @@ result() {
 
 # Print the kernel reports found in a guest log; false if there are none.
 # Report headers only: fault injection's own stack dumps are expected.
+# int3_loss LOG: did the guest die on an int3 trap no kernel code set?
+# Under TCG with two vCPUs a CPU can still hit a breakpoint that text
+# patching (a static key, a tracepoint, a removed kprobe) already took
+# out: a boot the emulated machine lost, not a result. Prints why, with
+# the trap's RIP line; make kunit and make deb-test boot once more.
+int3_loss() {
+	grep -qa 'Oops: int3' "$1" || return 1
+	echo "an int3 trap no kernel code set ($(grep -a -m1 -A6 'Oops: int3' "$1" | { grep -a -m1 -o 'RIP: .*' || echo 'no RIP line'; } | cut -c1-80))"
+}
+
 guest_log_reports() {
 	grep -aEn -m 20 'BUG:|KASAN:|UBSAN:|WARNING:|INFO: (possible|inconsistent|trying|suspicious)|INFO: task .* blocked|rcu: INFO|detected stalls|sleeping function called from invalid context|general protection fault|Oops|Kernel panic' "$1"
 }

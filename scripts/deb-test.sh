@@ -356,10 +356,9 @@ boot() {
 # crash.
 rm -f "$OUT"/deb-test-*.lost1*
 boot
-if grep -aq 'Oops: int3' "$console"; then
-	lost=$(grep -a -m1 -A4 'Oops: int3' "$console" | grep -a -m1 -o 'RIP: .*' | cut -c1-60 || true)
+if lost=$(int3_loss "$console"); then
 	for f in "$console" "$report" "$qmplog"; do cp "$f" "${f%.log}.lost1.log" 2>/dev/null || true; done
-	echo "NOTE deb-test: boot lost to an int3 trap no kernel code set (${lost:-no RIP line}; $OUT/deb-test-console.lost1.log); booting once more"
+	echo "NOTE deb-test: boot lost to $lost ($OUT/deb-test-console.lost1.log); booting once more"
 	boot
 fi
 [ -f "$report" ] || : >"$report"

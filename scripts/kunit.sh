@@ -64,8 +64,8 @@ exec)
 		cp "$KBUILD/test.log" "$OUT/guest-$mode.log" 2>/dev/null || : >"$OUT/guest-$mode.log"
 		if ! grep -qa 'KTAP version' "$OUT/guest-$mode.log"; then
 			why="the test kernel died before any test ran"
-		elif grep -qa 'Oops: int3' "$OUT/guest-$mode.log"; then
-			why="an int3 trap no kernel code set ($(grep -a -m1 -A6 'Oops: int3' "$OUT/guest-$mode.log" | { grep -a -m1 '^RIP:' || echo 'no RIP line'; } | cut -c1-80))"
+		elif why=$(int3_loss "$OUT/guest-$mode.log"); then
+			:
 		else
 			break
 		fi
